@@ -1,0 +1,74 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Router } from '@koa/router';
+import Koa from 'koa';
+import type { Readiness } from '../../health/index.js';
+import type { InvokeService } from '../../invoke/index.js';
+import type { Logger } from '../../logging/index.js';
+import type { MetadataService } from '../../metadata/index.js';
+import type { StateService } from '../../state/index.js';
+import { errorResponses } from './errors.js';
+import { cleanPaths } from './paths.js';
+import { healthRoutes } from './routes/health.js';
+import { invocation } from './routes/invoke.js';
+import { metadataRoutes } from './routes/metadata.js';
+import { shutdownRoutes } from './routes/shutdown.js';
+import { stateRoutes } from './routes/state.js';
+
+export interface HttpApiOptions {
+  readonly appId: string;
+  readonly logger: Logger;
+  readonly maxBodyBytes: number;
+  readonly state: StateService;
+  readonly invoke: InvokeService;
+  readonly metadata: MetadataService;
+  readonly readiness: Readiness;
+  readonly onShutdown: () => void;
+}
+
+export interface HttpApi {
+  /** The port it listens on (useful when asked for port 0). */
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Builds the Koa app: one error exit, path cleaning, the routes, then invocation. */
+export function createHttpApp(options: HttpApiOptions): Koa {
+  const app = new Koa();
+  app.silent = true;
+  const router = new Router();
+  healthRoutes(router, options);
+  metadataRoutes(router, options);
+  stateRoutes(router, options);
+  shutdownRoutes(router, options);
+  app.use(errorResponses(options.logger));
+  app.use(cleanPaths());
+  app.use(router.routes());
+  app.use(invocation(options));
+  return app;
+}
+
+/** Listens on `host:port` (port 0 picks a free one). */
+export async function startHttpApi(options: HttpApiOptions & { host: string; port: number }): Promise<HttpApi> {
+  const app = createHttpApp(options);
+  const server: Server = createServer(app.callback());
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => closeServer(server),
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,37 @@
+import { Command } from 'commander';
+import { startSidecar } from '../sidecar.js';
+import { addSidecarFlags, sidecarOptionsFrom } from './sidecar-flags.js';
+
+/** What a sidecar started by `outrigger run` (or a test harness) hears over IPC. */
+export interface ReadyMessage {
+  readonly kind: 'outrigger.sidecar.ready';
+  readonly httpPort: number;
+}
+
+export function sidecarCommand(): Command {
+  return addSidecarFlags(new Command('sidecar'))
+    .description('run a sidecar (this project\'s daprd): the Dapr HTTP API for one app')
+    .action(async (flags) => {
+      const options = sidecarOptionsFrom(flags);
+      const sidecar = await startSidecar(options);
+      sidecar.logger.info({ httpPort: sidecar.httpPort, appPort: options.appPort }, `outrigger sidecar ready: app id ${options.appId}, HTTP API on port ${sidecar.httpPort}`);
+      process.send?.({ kind: 'outrigger.sidecar.ready', httpPort: sidecar.httpPort } satisfies ReadyMessage);
+
+      const stop = async (reason: string) => {
+        sidecar.logger.info(`stopping (${reason})`);
+        const deadline = setTimeout(() => process.exit(1), options.gracefulShutdownMs).unref();
+        await sidecar.close();
+        clearTimeout(deadline);
+        process.exit(0);
+      };
+      let stopping = false;
+      const onSignal = (signal: string) => {
+        if (stopping) process.exit(1);
+        stopping = true;
+        void stop(signal);
+      };
+      process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+      process.on('disconnect', () => onSignal('parent went away'));
+      void sidecar.shutdownRequested.then(() => onSignal('shutdown requested'));
+    });
+}

@@ -1,0 +1,78 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { SIDECAR_DEFAULTS, outriggerHome, type SidecarOptions } from '../config/index.js';
+import { LOG_LEVELS, type LogLevel } from '../logging/index.js';
+
+/** The sidecar's flags, named as daprd's so users' habits carry over. Shared by `sidecar` and `run`. */
+export function addSidecarFlags(command: Command): Command {
+  return command
+    .requiredOption('--app-id <id>', 'the id of the app this sidecar serves (no dots)')
+    .option('--app-port <port>', 'the port the app listens on; without it the sidecar calls no app', port)
+    .addOption(new Option('--app-protocol <protocol>', 'how the sidecar talks to the app').choices(['http']).default('http'))
+    .option('--app-channel-address <host>', 'the address the app listens on', SIDECAR_DEFAULTS.appChannelAddress)
+    .option('--dapr-http-port <port>', `the port of the Dapr HTTP API (default ${SIDECAR_DEFAULTS.httpPort}; 0 picks a free one)`, port)
+    .option('--http-port <port>', 'alias of --dapr-http-port', port)
+    .option('--dapr-listen-addresses <host>', 'the address the HTTP API listens on', SIDECAR_DEFAULTS.listenAddress)
+    .option('--resources-path <dir>', 'a folder of component YAML (repeatable; default: the embedded defaults)', collect, [])
+    .option('--components-path <dir>', 'alias of --resources-path', collect, [])
+    .option('--config <file>', 'a Dapr Configuration file (repeatable; later files win)', collect, [])
+    .option('--placement-host-address <addresses>', 'placement service addresses, HOST:PORT[,HOST:PORT…]')
+    .addOption(new Option('--log-level <level>', 'the least severe level that is logged').choices(LOG_LEVELS).default('info'))
+    .option('--log-as-json', 'log JSON lines instead of text', false)
+    .option('--dapr-http-max-request-size <MB>', 'the largest request body the API accepts, in MB', positiveNumber, 4)
+    .option('--dapr-graceful-shutdown-seconds <seconds>', 'how long a shutdown may wait for calls to finish', positiveNumber, 5);
+}
+
+interface SidecarFlags {
+  appId: string;
+  appPort?: number;
+  appProtocol: 'http';
+  appChannelAddress: string;
+  daprHttpPort?: number;
+  httpPort?: number;
+  daprListenAddresses: string;
+  resourcesPath: string[];
+  componentsPath: string[];
+  config: string[];
+  placementHostAddress?: string;
+  logLevel: LogLevel;
+  logAsJson: boolean;
+  daprHttpMaxRequestSize: number;
+  daprGracefulShutdownSeconds: number;
+}
+
+export function sidecarOptionsFrom(flags: SidecarFlags, env: NodeJS.ProcessEnv = process.env): SidecarOptions {
+  return {
+    ...SIDECAR_DEFAULTS,
+    appId: flags.appId,
+    appPort: flags.appPort,
+    appProtocol: flags.appProtocol,
+    appChannelAddress: flags.appChannelAddress,
+    httpPort: flags.daprHttpPort ?? flags.httpPort ?? SIDECAR_DEFAULTS.httpPort,
+    listenAddress: flags.daprListenAddresses,
+    resourcesPaths: [...flags.resourcesPath, ...flags.componentsPath],
+    configFiles: flags.config,
+    placementAddresses: flags.placementHostAddress?.split(',').map((a) => a.trim()).filter(Boolean) ?? [],
+    logLevel: flags.logLevel,
+    logAsJson: flags.logAsJson,
+    maxRequestBodyBytes: Math.round(flags.daprHttpMaxRequestSize * 1024 * 1024),
+    gracefulShutdownMs: flags.daprGracefulShutdownSeconds * 1000,
+    namespace: env['NAMESPACE'] || undefined,
+    home: outriggerHome(env),
+  };
+}
+
+function port(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
+  return n;
+}
+
+function positiveNumber(text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

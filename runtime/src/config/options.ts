@@ -1,0 +1,51 @@
+import type { LogLevel } from '../logging/index.js';
+
+/** Everything a sidecar is started with; the CLI's flags map onto these one to one. */
+export interface SidecarOptions {
+  readonly appId: string;
+  readonly appPort?: number | undefined;
+  readonly appProtocol: 'http';
+  readonly appChannelAddress: string;
+  /** 0 picks a free port; the chosen one is reported when ready. */
+  readonly httpPort: number;
+  readonly listenAddress: string;
+  /** Folders of resource YAML; empty means the embedded defaults. */
+  readonly resourcesPaths: readonly string[];
+  readonly configFiles: readonly string[];
+  readonly placementAddresses: readonly string[];
+  readonly logLevel: LogLevel;
+  readonly logAsJson: boolean;
+  readonly maxRequestBodyBytes: number;
+  readonly gracefulShutdownMs: number;
+  /** How long the sidecar waits for its app to answer a call. */
+  readonly appTimeoutMs: number;
+  readonly namespace?: string | undefined;
+  /** Where embedded defaults live (`~/.outrigger`, or `OUTRIGGER_HOME`). */
+  readonly home: string;
+}
+
+export const SIDECAR_DEFAULTS = {
+  appProtocol: 'http',
+  appChannelAddress: '127.0.0.1',
+  httpPort: 3500,
+  listenAddress: '127.0.0.1',
+  resourcesPaths: [],
+  configFiles: [],
+  placementAddresses: [],
+  logLevel: 'info',
+  logAsJson: false,
+  maxRequestBodyBytes: 4 * 1024 * 1024,
+  gracefulShutdownMs: 5000,
+  appTimeoutMs: 60_000,
+} as const satisfies Partial<SidecarOptions>;
+
+/** Rejects combinations that cannot work, with the flag's name in the message. */
+export function validateSidecarOptions(options: SidecarOptions): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(options.appId)) {
+    throw new TypeError(`--app-id must be letters, digits, "-" or "_" (no dots), got "${options.appId}"`);
+  }
+  if (options.appPort !== undefined && options.appPort === options.httpPort) {
+    throw new TypeError('--app-port must differ from --dapr-http-port');
+  }
+  if (options.maxRequestBodyBytes <= 0) throw new TypeError('--dapr-http-max-request-size must be positive');
+}

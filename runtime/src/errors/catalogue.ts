@@ -1,0 +1,94 @@
+/**
+ * Dapr's error catalogue, as far as Outrigger serves it: one builder per error, each with the
+ * code, HTTP status and message template Dapr uses (pkg/messages/predefined.go, pkg/api/errors).
+ * Add an entry here rather than building an ApiError at the call site.
+ */
+import { ApiError, badRequest, describeError, errorInfo, resourceInfo } from './api-error.js';
+
+export const apiErrors = {
+  // Common
+  malformedRequest: (detail: string) =>
+    new ApiError('ERR_MALFORMED_REQUEST', 400, `failed deserializing HTTP body: ${detail}`),
+  bodyTooLarge: (limitBytes: number) =>
+    new ApiError('ERR_BODY_READ', 413, `request body is larger than the limit of ${limitBytes} bytes`),
+  bodyRead: (cause: unknown) =>
+    new ApiError('ERR_BODY_READ', 400, `failed to read request body: ${describeError(cause)}`, [], { cause }),
+  badRequest: (message: string) => new ApiError('ERR_BAD_REQUEST', 400, message),
+  internal: () => new ApiError('ERR_INTERNAL', 500, 'internal error'),
+
+  // Health
+  healthNotReady: (waitingFor: readonly string[]) =>
+    new ApiError('ERR_HEALTH_NOT_READY', 500, `dapr is not ready: [${waitingFor.join(' ')}]`),
+  healthAppIdNotMatch: () =>
+    new ApiError('ERR_HEALTH_APPID_NOT_MATCH', 500, 'dapr app-id does not match'),
+  outboundHealthNotReady: () =>
+    new ApiError('ERR_OUTBOUND_HEALTH_NOT_READY', 500, 'dapr outbound is not ready'),
+
+  // State
+  stateStoresNotConfigured: () =>
+    new ApiError('ERR_STATE_STORE_NOT_CONFIGURED', 500, 'state store is not configured', [
+      errorInfo('DAPR_STATE_NOT_CONFIGURED'),
+    ]),
+  stateStoreNotFound: (store: string) =>
+    new ApiError('ERR_STATE_STORE_NOT_FOUND', 400, `state store ${store} is not found`, [
+      errorInfo('DAPR_STATE_NOT_FOUND'),
+      resourceInfo('state', store),
+    ]),
+  stateIllegalKey: (key: string) =>
+    new ApiError('ERR_MALFORMED_REQUEST', 400, `input key/keyPrefix '${key}' can't contain '||'`, [
+      errorInfo('DAPR_STATE_ILLEGAL_KEY'),
+      badRequest(key, `input key/keyPrefix '${key}' can't contain '||'`),
+    ]),
+  stateSaveEtagMismatch: (store: string, cause: unknown) =>
+    new ApiError(
+      'ERR_STATE_SAVE',
+      409,
+      `failed saving state in state store ${store}: possible etag mismatch. error from state store: ${describeError(cause)}`,
+      [],
+      { cause },
+    ),
+  stateSaveInvalidEtag: (cause: unknown) =>
+    new ApiError('ERR_STATE_SAVE', 400, `invalid etag value: ${describeError(cause)}`, [], { cause }),
+  stateSave: (store: string, cause: unknown) =>
+    new ApiError('ERR_STATE_SAVE', 500, `failed saving state in state store ${store}: ${describeError(cause)}`, [], {
+      cause,
+    }),
+  stateGet: (key: string, store: string, cause: unknown) =>
+    new ApiError('ERR_STATE_GET', 500, `fail to get ${key} from state store ${store}: ${describeError(cause)}`, [], {
+      cause,
+    }),
+  stateBulkGet: (store: string, cause: unknown) =>
+    new ApiError('ERR_STATE_BULK_GET', 500, `failed getting state in bulk from state store ${store}: ${describeError(cause)}`, [], {
+      cause,
+    }),
+  stateDeleteEtagMismatch: (key: string, cause: unknown) =>
+    new ApiError(
+      'ERR_STATE_DELETE',
+      409,
+      `failed deleting state with key ${key}: possible etag mismatch. error from state store: ${describeError(cause)}`,
+      [],
+      { cause },
+    ),
+  stateDeleteInvalidEtag: (cause: unknown) =>
+    new ApiError('ERR_STATE_DELETE', 400, `invalid etag value: ${describeError(cause)}`, [], { cause }),
+  stateDelete: (key: string, cause: unknown) =>
+    new ApiError('ERR_STATE_DELETE', 500, `failed deleting state with key ${key}: ${describeError(cause)}`, [], { cause }),
+  stateTransaction: (cause: unknown) =>
+    new ApiError('ERR_STATE_TRANSACTION', 500, `error while executing state transaction: ${describeError(cause)}`, [], {
+      cause,
+    }),
+  stateOperationNotSupported: (operation: string) =>
+    new ApiError('ERR_NOT_SUPPORTED_STATE_OPERATION', 400, `operation type ${operation} not supported`),
+
+  // Service invocation
+  invokeNoAppId: () =>
+    new ApiError(
+      'ERR_DIRECT_INVOKE',
+      404,
+      'failed getting app id either from the URL path or the header dapr-app-id',
+    ),
+  invokeFailed: (appId: string, detail: string) =>
+    new ApiError('ERR_DIRECT_INVOKE', 500, `failed to invoke, id: ${appId}, err: ${detail}`),
+  invokeInvalidMethod: (appId: string, detail: string) =>
+    new ApiError('ERR_DIRECT_INVOKE', 400, `failed to invoke, id: ${appId}, err: invalid method: ${detail}`),
+} as const;

@@ -1,0 +1,60 @@
+
+export interface ComponentDescription {
+  readonly name: string;
+  readonly type: string;
+  readonly version: string;
+  readonly capabilities: readonly string[];
+}
+
+export interface MetadataServiceOptions {
+  readonly appId: string;
+  readonly runtimeVersion: string;
+  readonly enabledFeatures: readonly string[];
+  readonly components: readonly ComponentDescription[];
+  readonly app: { readonly port?: number | undefined; readonly protocol: string; readonly channelAddress: string };
+}
+
+/** The body of `GET /v1.0/metadata`, in Dapr's field names; empty fields are left out. */
+export interface MetadataDocument {
+  id: string;
+  runtimeVersion: string;
+  enabledFeatures: readonly string[];
+  actors: readonly { type: string; count: number }[];
+  components: readonly ComponentDescription[];
+  extended: Record<string, string>;
+  appConnectionProperties: { port?: number; protocol: string; channelAddress: string; maxConcurrency?: number };
+  actorRuntime: { runtimeStatus: 'INITIALIZING' | 'DISABLED' | 'RUNNING'; hostReady: boolean; placement?: string };
+}
+
+/**
+ * `/v1.0/metadata`: what this sidecar is and runs, plus the attributes apps and the CLI set
+ * with `PUT /v1.0/metadata/{key}` (kept in memory, as in Dapr).
+ */
+export class MetadataService {
+  readonly #extended = new Map<string, string>();
+
+  constructor(private readonly options: MetadataServiceOptions) {}
+
+  set(key: string, value: string): void {
+    this.#extended.set(key, value);
+  }
+
+  describe(): MetadataDocument {
+    const { appId, runtimeVersion, enabledFeatures, components, app } = this.options;
+    return {
+      id: appId,
+      runtimeVersion,
+      enabledFeatures,
+      actors: [],
+      components,
+      extended: { ...Object.fromEntries(this.#extended), daprRuntimeVersion: runtimeVersion },
+      appConnectionProperties: {
+        ...(app.port !== undefined ? { port: app.port } : {}),
+        protocol: app.protocol,
+        channelAddress: app.channelAddress,
+      },
+      actorRuntime: { runtimeStatus: 'DISABLED', hostReady: false },
+    };
+  }
+}
+

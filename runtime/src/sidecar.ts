@@ -1,0 +1,126 @@
+/**
+ * The sidecar's composition root: it builds every part in dependency order and hands each its
+ * collaborators. Read top to bottom, it is the sidecar's architecture.
+ */
+import { startHttpApi, type HttpApi } from './api/http/index.js';
+import { systemClock, type Clock } from './clock/index.js';
+import {
+  closeComponents,
+  createBuiltinRegistry,
+  loadComponents,
+  readComponentManifests,
+  type ComponentRegistry,
+  type LoadedComponent,
+} from './components/index.js';
+import { defaultResources, readConfigurationFiles, validateSidecarOptions, type SidecarOptions } from './config/index.js';
+import { Readiness } from './health/index.js';
+import { AppChannel, createInvokeService } from './invoke/index.js';
+import { createLogger, type Logger } from './logging/index.js';
+import { MetadataService, type ComponentDescription } from './metadata/index.js';
+import { createStateService, type NamedStateStore } from './state/index.js';
+import { RUNTIME_VERSION } from './version.js';
+
+export interface Sidecar {
+  readonly httpPort: number;
+  readonly logger: Logger;
+  /** Resolves when the sidecar asks to stop (`POST /v1.0/shutdown`). */
+  readonly shutdownRequested: Promise<void>;
+  /** Stops taking calls, then closes the app channel and the components. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface SidecarDependencies {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly registry?: ComponentRegistry;
+}
+
+export async function startSidecar(options: SidecarOptions, deps: SidecarDependencies = {}): Promise<Sidecar> {
+  validateSidecarOptions(options);
+  const logger = deps.logger ?? createLogger({ level: options.logLevel, json: options.logAsJson, appId: options.appId });
+  const configuration = await readConfigurationFiles(options.configFiles);
+
+  const components = await loadResources(options, {
+    logger,
+    clock: deps.clock ?? systemClock,
+    registry: deps.registry ?? createBuiltinRegistry(),
+  });
+  const state = createStateService({ appId: options.appId, namespace: options.namespace, stores: stateStoresOf(components) });
+
+  const appChannel =
+    options.appPort === undefined
+      ? undefined
+      : new AppChannel({ address: options.appChannelAddress, port: options.appPort, timeoutMs: options.appTimeoutMs });
+  const invoke = createInvokeService({ appId: options.appId, namespace: options.namespace, appChannel });
+
+  const readiness = new Readiness({ appPort: options.appPort, appAddress: options.appChannelAddress });
+  const metadata = new MetadataService({
+    appId: options.appId,
+    runtimeVersion: RUNTIME_VERSION,
+    enabledFeatures: configuration.features.filter((f) => f.enabled).map((f) => f.name),
+    components: components.map(describeComponent),
+    app: { port: options.appPort, protocol: options.appProtocol, channelAddress: options.appChannelAddress },
+  });
+
+  let requestShutdown!: () => void;
+  const shutdownRequested = new Promise<void>((resolve) => (requestShutdown = resolve));
+  let api: HttpApi;
+  try {
+    api = await startHttpApi({
+      appId: options.appId,
+      logger,
+      maxBodyBytes: options.maxRequestBodyBytes,
+      state,
+      invoke,
+      metadata,
+      readiness,
+      onShutdown: () => requestShutdown(),
+      host: options.listenAddress,
+      port: options.httpPort,
+    });
+  } catch (err) {
+    await closeComponents(components, logger);
+    throw err;
+  }
+  readiness.markOutboundReady();
+  void readiness.waitForApp().then(() => {
+    if (readiness.appReady && options.appPort !== undefined) logger.info({ appPort: options.appPort }, 'app port is open');
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    httpPort: api.port,
+    logger,
+    shutdownRequested,
+    close: () =>
+      (closing ??= (async () => {
+        readiness.stop();
+        await api.close();
+        await appChannel?.close();
+        await closeComponents(components, logger);
+      })()),
+  };
+}
+
+async function loadResources(
+  options: SidecarOptions,
+  deps: { logger: Logger; clock: Clock; registry: ComponentRegistry },
+): Promise<LoadedComponent[]> {
+  const defaults = options.resourcesPaths.length === 0 ? defaultResources(options.home) : undefined;
+  const paths = defaults?.paths ?? options.resourcesPaths;
+  const manifests = [...(defaults?.manifests ?? []), ...(await readComponentManifests(paths))];
+  const context = { appId: options.appId, namespace: options.namespace, logger: deps.logger, clock: deps.clock };
+  return loadComponents(manifests, { registry: deps.registry, context, logger: deps.logger });
+}
+
+function stateStoresOf(components: readonly LoadedComponent[]): NamedStateStore[] {
+  return components
+    .filter((c): c is LoadedComponent<'state'> => c.category === 'state')
+    .map((c) => ({ name: c.manifest.name, store: c.instance, keyPrefix: c.metadata.string('keyPrefix') }));
+}
+
+function describeComponent(component: LoadedComponent): ComponentDescription {
+  const features: string[] = [...component.instance.features];
+  if (features.includes('ETAG') && features.includes('TRANSACTIONAL')) features.push('ACTOR');
+  return { name: component.manifest.name, type: component.manifest.type, version: component.manifest.version, capabilities: features };
+}

@@ -1,0 +1,20 @@
+/**
+ * The state building block. `StateStore` is the interface every state component implements;
+ * `createStateService` is the Dapr state API over a set of named stores (key prefixes, etag
+ * and concurrency options, TTL metadata, errors in Dapr's catalogue).
+ */
+export { EtagMismatchError, EtagInvalidError, writeCondition, effectiveTtlSeconds } from './store.js';
+export type {
+  StateStore,
+  StateFeature,
+  StoredItem,
+  SetRequest,
+  DeleteRequest,
+  TransactionOperation,
+  Concurrency,
+  WriteCondition,
+} from './store.js';
+export { createStateService } from './service.js';
+export type { StateService, StateServiceOptions, NamedStateStore, StateValue, BulkStateItem, DeleteOptions } from './service.js';
+export { parseSaveRequest, parseBulkGetRequest, parseTransactionRequest, parseOptions } from './requests.js';
+export type { SaveItem, TransactionItem, BulkGetRequest, RequestMetadata, StateOptions } from './requests.js';
