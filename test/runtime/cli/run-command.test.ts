@@ -60,3 +60,20 @@ test('run forwards SIGTERM and stops both processes', async (t) => {
   const after = await fetch(`http://127.0.0.1:${port}/v1.0/healthz`).catch(() => 'closed');
   t.is(after, 'closed', 'the sidecar is gone');
 });
+
+test('run without a command runs the sidecar alone until stopped', async (t) => {
+  const home = await tempDir(t);
+  const child = track(spawn(process.execPath, [CLI, 'run', '--app-id', uniqueId('alone')], {
+    env: { ...process.env, OUTRIGGER_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }));
+  t.teardown(() => stopProcess(child, 'SIGKILL'));
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await waitUntil('the sidecar is ready', () => /HTTP API on port (\d+)/.test(output));
+  const port = /HTTP API on port (\d+)/.exec(output)![1];
+  t.is((await fetch(`http://127.0.0.1:${port}/v1.0/healthz`)).status, 204);
+  child.kill('SIGINT');
+  t.is(await exited, 0);
+});
