@@ -9,6 +9,7 @@ export const apiErrors = {
   // Common
   malformedRequest: (detail: string) =>
     new ApiError('ERR_MALFORMED_REQUEST', 400, `failed deserializing HTTP body: ${detail}`),
+  malformedQuery: (detail: string) => new ApiError('ERR_MALFORMED_REQUEST', 400, `invalid query parameter: ${detail}`),
   bodyTooLarge: (limitBytes: number) =>
     new ApiError('ERR_BODY_READ', 413, `request body is larger than the limit of ${limitBytes} bytes`),
   bodyRead: (cause: unknown) =>

@@ -16,5 +16,5 @@ export type {
 } from './store.js';
 export { createStateService } from './service.js';
 export type { StateService, StateServiceOptions, NamedStateStore, StateValue, BulkStateItem, DeleteOptions } from './service.js';
-export { parseSaveRequest, parseBulkGetRequest, parseTransactionRequest, parseOptions } from './requests.js';
+export { parseSaveRequest, parseBulkGetRequest, parseTransactionRequest, parseQueryOptions } from './requests.js';
 export type { SaveItem, TransactionItem, BulkGetRequest, RequestMetadata, StateOptions } from './requests.js';

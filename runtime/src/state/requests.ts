@@ -98,26 +98,35 @@ function parseEtag(raw: unknown, path: string): string | undefined {
   throw apiErrors.malformedRequest(`${path} must be a string`);
 }
 
-export function parseOptions(raw: unknown, path: string): StateOptions {
+function parseOptions(raw: unknown, path: string): StateOptions {
   if (raw === undefined || raw === null) return {};
   const options = lowerCaseKeys(asRecord(raw, path));
-  return {
-    ...optionalChoice(options['concurrency'], ['first-write', 'last-write'] as const, `${path}.concurrency`, 'concurrency'),
-    ...optionalChoice(options['consistency'], ['eventual', 'strong'] as const, `${path}.consistency`, 'consistency'),
-  };
+  return checkedOptions(options['concurrency'], options['consistency'], (field) => `${path}.${field}`, apiErrors.malformedRequest);
 }
 
-function optionalChoice<K extends string, T extends string>(
-  value: unknown,
-  allowed: readonly T[],
-  path: string,
-  field: K,
-): Partial<Record<K, T>> {
-  if (value === undefined || value === null || value === '') return {};
-  if (typeof value !== 'string' || !allowed.includes(value as T)) {
-    throw apiErrors.malformedRequest(`${path} must be one of ${allowed.join(', ')}`);
-  }
-  return { [field]: value as T } as Partial<Record<K, T>>;
+/** `concurrency` and `consistency` given as query parameters (delete, get). */
+export function parseQueryOptions(query: Record<string, unknown>): StateOptions {
+  const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+  return checkedOptions(first(query['concurrency']), first(query['consistency']), (field) => field, apiErrors.malformedQuery);
+}
+
+const CONCURRENCY = ['first-write', 'last-write'] as const;
+const CONSISTENCY = ['eventual', 'strong'] as const;
+
+function checkedOptions(
+  concurrency: unknown,
+  consistency: unknown,
+  name: (field: string) => string,
+  error: (detail: string) => Error,
+): StateOptions {
+  const check = <T extends string>(value: unknown, allowed: readonly T[], field: string): T | undefined => {
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value !== 'string' || !allowed.includes(value as T)) throw error(`${name(field)} must be one of ${allowed.join(', ')}`);
+    return value as T;
+  };
+  const c = check(concurrency, CONCURRENCY, 'concurrency');
+  const k = check(consistency, CONSISTENCY, 'consistency');
+  return { ...(c ? { concurrency: c } : {}), ...(k ? { consistency: k } : {}) };
 }
 
 function parseMetadata(raw: unknown, path: string): RequestMetadata {

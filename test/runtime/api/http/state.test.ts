@@ -212,3 +212,11 @@ test('duplicate slashes and a trailing slash still reach the route', async (t) =
   const res = await http('GET', `${t.context.sidecar.url}//v1.0/state//store/clean/`);
   t.is(res.text, '7');
 });
+
+test('a bad concurrency or consistency query parameter is a 400 naming it', async (t) => {
+  const del = await http('DELETE', `${t.context.state}/store/x?concurrency=sometimes`);
+  t.is(del.status, 400);
+  t.is(del.json<DaprErrorBody>().message, 'invalid query parameter: concurrency must be one of first-write, last-write');
+  const get = await http('GET', `${t.context.state}/store/x?consistency=maybe`);
+  t.is(get.json<DaprErrorBody>().message, 'invalid query parameter: consistency must be one of eventual, strong');
+});

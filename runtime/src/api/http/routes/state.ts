@@ -2,7 +2,7 @@ import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import {
   parseBulkGetRequest,
-  parseOptions,
+  parseQueryOptions,
   parseSaveRequest,
   parseTransactionRequest,
   type BulkStateItem,
@@ -39,7 +39,7 @@ export function stateRoutes(router: Router, { state, maxBodyBytes }: StateRoutes
   router.post('/v1.0/state/:store', save).put('/v1.0/state/:store', save);
 
   router.get('/v1.0/state/:store/:key', async (ctx) => {
-    parseOptions({ consistency: ctx.query['consistency'] }, 'consistency');
+    parseQueryOptions(ctx.query);
     const item = await state.get(param(ctx, 'store'), param(ctx, 'key'));
     if (!item) {
       ctx.status = 204;
@@ -52,7 +52,7 @@ export function stateRoutes(router: Router, { state, maxBodyBytes }: StateRoutes
   });
 
   router.delete('/v1.0/state/:store/:key', async (ctx) => {
-    const options = parseOptions({ concurrency: ctx.query['concurrency'], consistency: ctx.query['consistency'] }, 'query');
+    const options = parseQueryOptions(ctx.query);
     const etag = ctx.get('if-match');
     await state.delete(param(ctx, 'store'), param(ctx, 'key'), {
       ...options,

@@ -1,0 +1,67 @@
+/**
+ * OutriggerClient: where the options are resolved (with Dapr's environment variables as
+ * defaults) and the sub-clients are wired to one shared transport. A new building block
+ * (actors, pub/sub, …) is one more sub-client field here.
+ */
+import { HealthClient } from './health.js';
+import { InvokeClient } from './invoke.js';
+import { MetadataClient } from './metadata.js';
+import { StateClient } from './state.js';
+import { Transport, type TransportOptions } from './transport.js';
+
+export interface OutriggerClientOptions {
+  /** 127.0.0.1 unless given. */
+  readonly host?: string;
+  /** `DAPR_HTTP_PORT`, else 3500. */
+  readonly port?: number;
+  /** `DAPR_API_TOKEN` unless given; sent as `dapr-api-token`. */
+  readonly apiToken?: string;
+  /** Each call's timeout unless the call sets its own; 60 s unless given. */
+  readonly timeoutMs?: number;
+}
+
+const DEFAULT_PORT = 3500;
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+export class OutriggerClient {
+  readonly state: StateClient;
+  readonly invoke: InvokeClient;
+  readonly metadata: MetadataClient;
+  readonly health: HealthClient;
+  readonly #transport: Transport;
+
+  constructor(options: OutriggerClientOptions = {}) {
+    this.#transport = new Transport(resolveOptions(options, process.env));
+    this.state = new StateClient(this.#transport);
+    this.invoke = new InvokeClient(this.#transport);
+    this.metadata = new MetadataClient(this.#transport);
+    this.health = new HealthClient(this.#transport);
+  }
+
+  /** `host:port` of the sidecar this client talks to. */
+  get address(): string {
+    return this.#transport.address;
+  }
+
+  /** Closes the connections once calls in flight finish; later calls fail. Safe to call twice. */
+  close(): Promise<void> {
+    return this.#transport.close();
+  }
+}
+
+function resolveOptions(options: OutriggerClientOptions, env: NodeJS.ProcessEnv): TransportOptions {
+  const envPort = env['DAPR_HTTP_PORT'];
+  const port = options.port ?? (envPort ? Number(envPort) : DEFAULT_PORT);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    const source = options.port !== undefined ? 'the port option' : 'DAPR_HTTP_PORT';
+    throw new RangeError(`${source} must be a port number (1-65535), got ${options.port ?? envPort}`);
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${timeoutMs}`);
+  return {
+    host: options.host ?? '127.0.0.1',
+    port,
+    apiToken: options.apiToken ?? (env['DAPR_API_TOKEN'] || undefined),
+    timeoutMs,
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * @outrigger/sdk: a typed client for any sidecar that speaks the Dapr HTTP API v1.0. This is
+ * the package's whole public face: the client, its option and result types, and the errors.
+ * The transport stays internal so it can change without breaking callers.
+ */
+export { OutriggerClient, type OutriggerClientOptions } from './client/client.js';
+export type { CallOptions, QueryParams, QueryValue, RequestMetadata } from './client/transport.js';
+export type {
+  StateClient,
+  BulkStateItem,
+  Concurrency,
+  Consistency,
+  DeleteStateOptions,
+  DeleteStateRequest,
+  GetBulkStateOptions,
+  GetStateOptions,
+  SaveStateItem,
+  SaveStateOptions,
+  StateEntry,
+  StateOptions,
+  TransactionOperation,
+  TransactionOptions,
+} from './client/state.js';
+export type { InvokeClient, HttpVerb, InvokeOptions, InvokeResponse } from './client/invoke.js';
+export type {
+  MetadataClient,
+  ActiveActors,
+  ActorRuntimeInfo,
+  AppConnectionProperties,
+  ComponentInfo,
+  MetadataDocument,
+} from './client/metadata.js';
+export type { HealthClient, WaitUntilReadyOptions } from './client/health.js';
+export {
+  OutriggerError,
+  SidecarError,
+  EtagMismatchError,
+  AppError,
+  TransportError,
+  RequestTimeoutError,
+  UNKNOWN_ERROR_CODE,
+  type AppErrorInit,
+  type ErrorDetail,
+  type SidecarErrorInit,
+} from './errors.js';
