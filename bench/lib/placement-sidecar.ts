@@ -35,7 +35,10 @@ export class SimulatedSidecar {
 
   #receive(data: Buffer): void {
     for (const message of decode(data, 'sidecar')) {
-      if (message.kind === 'refused') throw new Error(`the placement refused ${this.host.hostId}: ${message.code} ${message.reason}`);
+      if (message.kind === 'refused') {
+        console.error(`the placement refused ${this.host.hostId}: ${message.code} ${message.reason}`);
+        continue;
+      }
       this.ws.send(encode({ kind: 'ack', v: PROTOCOL_VERSION, phase: message.kind, version: message.version }));
     }
   }

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../runtime/src/net/index.js';
 import { forkUntilReady, type ReadyChild } from './children.js';
 
 /** The built CLI, as `outrigger run` and users start it. */
@@ -12,6 +13,10 @@ export interface SidecarStart {
   /** File name → Component YAML, written to a fresh resources folder. */
   readonly components: Readonly<Record<string, string>>;
   readonly logLevel?: string;
+  /** Further sidecar flags, e.g. `--app-port`. */
+  readonly args?: readonly string[];
+  /** The embedded placement port to share with other sidecars of the run; a free one by default. */
+  readonly placementPort?: number;
 }
 
 export interface Sidecar {
@@ -36,7 +41,9 @@ export async function startSidecar(start: SidecarStart): Promise<Sidecar> {
     await writeResources(resources, start.components);
     const child = await forkUntilReady(CLI, {
       args: ['sidecar', '--app-id', start.appId, '--dapr-http-port', '0', '--dapr-listen-addresses', '127.0.0.1',
-        '--resources-path', resources, '--log-level', start.logLevel ?? 'warn'],
+        '--resources-path', resources, '--log-level', start.logLevel ?? 'warn',
+        // Its own embedded placement unless told to share one, so a run never joins a cluster on 50005.
+        '--embedded-placement-port', String(start.placementPort ?? (await freePort())), ...(start.args ?? [])],
       execArgv: [],
       env: { OUTRIGGER_HOME: join(dir, 'home') },
       readyKind: 'outrigger.sidecar.ready',

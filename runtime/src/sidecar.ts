@@ -2,6 +2,7 @@
  * The sidecar's composition root: it builds every part in dependency order and hands each its
  * collaborators. Read top to bottom, it is the sidecar's architecture.
  */
+import { fetchActorAppConfig } from './actors/config/index.js';
 import { startHttpApi, type HttpApi } from './api/http/index.js';
 import { systemClock, type Clock } from './clock/index.js';
 import {
@@ -13,6 +14,7 @@ import {
   type LoadedComponent,
 } from './components/index.js';
 import { defaultResources, readConfigurationFiles, validateSidecarOptions, type SidecarOptions } from './config/index.js';
+import { joinCluster, type ClusterMembership } from './cluster/index.js';
 import { Readiness } from './health/index.js';
 import { AppChannel, createInvokeService } from './invoke/index.js';
 import { createLogger, type Logger } from './logging/index.js';
@@ -51,7 +53,19 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
     options.appPort === undefined
       ? undefined
       : new AppChannel({ address: options.appChannelAddress, port: options.appPort, timeoutMs: options.appTimeoutMs });
-  const invoke = createInvokeService({ appId: options.appId, namespace: options.namespace, appChannel });
+  const cluster = await joinCluster({ options, appChannel, logger }).catch(async (err: unknown) => {
+    await closeComponents(components, logger);
+    throw err;
+  });
+  const invoke = createInvokeService({
+    appId: options.appId,
+    namespace: options.namespace,
+    appChannel,
+    directory: cluster.directory,
+    peers: cluster.peers,
+    // A margin over the app timeout, so the callee's clearer "did not answer" arrives first.
+    timeoutMs: options.appTimeoutMs + 1000,
+  });
 
   const readiness = new Readiness({ appPort: options.appPort, appAddress: options.appChannelAddress });
   const metadata = new MetadataService({
@@ -60,6 +74,12 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
     enabledFeatures: configuration.features.filter((f) => f.enabled).map((f) => f.name),
     components: components.map(describeComponent),
     app: { port: options.appPort, protocol: options.appProtocol, channelAddress: options.appChannelAddress },
+    actorRuntime: () => ({
+      hostedTypes: cluster.placement.host.actorTypes,
+      placement: cluster.placement.status,
+      tableVersion: cluster.placement.table.version,
+      hostReady: readiness.appReady,
+    }),
   });
 
   let requestShutdown!: () => void;
@@ -79,12 +99,15 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
       port: options.httpPort,
     });
   } catch (err) {
+    await cluster.close();
     await closeComponents(components, logger);
     throw err;
   }
   readiness.markOutboundReady();
-  void readiness.waitForApp().then(() => {
-    if (readiness.appReady && options.appPort !== undefined) logger.info({ appPort: options.appPort }, 'app port is open');
+  void readiness.waitForApp().then(async () => {
+    if (!readiness.appReady || !appChannel) return;
+    logger.info({ appPort: options.appPort }, 'app port is open');
+    await registerHostedActorTypes(appChannel, cluster, logger);
   });
 
   let closing: Promise<void> | undefined;
@@ -96,6 +119,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
       (closing ??= (async () => {
         readiness.stop();
         await api.close();
+        await cluster.close();
         await appChannel?.close();
         await closeComponents(components, logger);
       })()),
@@ -111,6 +135,19 @@ async function loadResources(
   const manifests = [...(defaults?.manifests ?? []), ...(await readComponentManifests(paths))];
   const context = { appId: options.appId, namespace: options.namespace, logger: deps.logger, clock: deps.clock };
   return loadComponents(manifests, { registry: deps.registry, context, logger: deps.logger });
+}
+
+/** Reads the app's actor types from `GET /dapr/config` and registers them with the placement. */
+async function registerHostedActorTypes(appChannel: AppChannel, cluster: ClusterMembership, logger: Logger): Promise<void> {
+  try {
+    const config = await fetchActorAppConfig(appChannel);
+    for (const warning of config.warnings) logger.warn(warning);
+    if (config.types.size === 0) return;
+    cluster.placement.setActorTypes([...config.types.keys()]);
+    logger.info({ actorTypes: [...config.types.keys()] }, 'hosting actor types');
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, 'could not read the actor configuration from GET /dapr/config');
+  }
 }
 
 function stateStoresOf(components: readonly LoadedComponent[]): NamedStateStore[] {

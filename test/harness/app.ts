@@ -11,7 +11,10 @@ export interface RecordedRequest {
 
 export interface FakeApp {
   readonly port: number;
+  /** Everything the app received, the sidecar's own `GET /dapr/config` included. */
   readonly requests: RecordedRequest[];
+  /** What the app received other than the sidecar's start-up probe (`GET /dapr/config`). */
+  calls(): RecordedRequest[];
 }
 
 /** A small HTTP app on a free port that records what it receives; closed when the test ends. */
@@ -37,5 +40,9 @@ export async function startApp(
     server.close(() => resolve());
     server.closeAllConnections();
   }));
-  return { port: (server.address() as AddressInfo).port, requests };
+  return {
+    port: (server.address() as AddressInfo).port,
+    requests,
+    calls: () => requests.filter((r) => !(r.method === 'GET' && r.url === '/dapr/config')),
+  };
 }

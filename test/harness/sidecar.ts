@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Owner } from './cleanup.js';
 import { tempDir } from './files.js';
 import { uniqueId } from './ids.js';
+import { freePortForTest } from './ports.js';
 import { stopProcess, track } from './processes.js';
 
 export const CLI = fileURLToPath(new URL('../../runtime/bin/outrigger.js', import.meta.url));
@@ -16,6 +17,11 @@ export interface SidecarStart {
   readonly env?: NodeJS.ProcessEnv;
   /** OUTRIGGER_HOME; a fresh temporary folder unless given. */
   readonly home?: string;
+  /**
+   * The placement to join (`host:port`). Without it the sidecar uses an embedded placement on
+   * a free port of its own, so tests never meet on the default port 50005.
+   */
+  readonly placement?: string;
 }
 
 export interface SidecarHandle {
@@ -40,6 +46,10 @@ export async function startSidecar(t: Owner, start: SidecarStart = {}): Promise<
   if (start.appPort !== undefined) args.push('--app-port', String(start.appPort));
   for (const path of start.resourcesPaths ?? []) args.push('--resources-path', path);
   args.push(...(start.args ?? []));
+  if (start.placement) args.push('--placement-host-address', start.placement);
+  else if (!args.includes('--placement-host-address') && !args.includes('--embedded-placement-port')) {
+    args.push('--embedded-placement-port', String(await freePortForTest()));
+  }
 
   const child = track(fork(CLI, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, ...start.env, OUTRIGGER_HOME: home } }));
   let output = '';

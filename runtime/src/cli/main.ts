@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ComponentError } from '../components/index.js';
 import { ConfigurationError } from '../config/index.js';
 import { RUNTIME_VERSION } from '../version.js';
+import { placementCommand } from './placement-command.js';
 import { runCommand } from './run-command.js';
 import { sidecarCommand } from './sidecar-command.js';
 
@@ -13,7 +14,8 @@ export function createProgram(): Command {
     .enablePositionalOptions()
     .showHelpAfterError()
     .addCommand(runCommand())
-    .addCommand(sidecarCommand());
+    .addCommand(sidecarCommand())
+    .addCommand(placementCommand());
 }
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { request } from 'undici';
-import { freePort } from './ports.js';
+import { freePort } from '../net/index.js';
 import type { ReadyMessage } from './sidecar-command.js';
 import { addSidecarFlags } from './sidecar-flags.js';
 

@@ -15,7 +15,9 @@ export function addSidecarFlags(command: Command): Command {
     .option('--resources-path <dir>', 'a folder of component YAML (repeatable; default: the embedded defaults)', collect, [])
     .option('--components-path <dir>', 'alias of --resources-path', collect, [])
     .option('--config <file>', 'a Dapr Configuration file (repeatable; later files win)', collect, [])
-    .option('--placement-host-address <addresses>', 'placement service addresses, HOST:PORT[,HOST:PORT…]')
+    .option('--placement-host-address <addresses>', 'placement service addresses, HOST:PORT[,HOST:PORT…] (default: the embedded placement)')
+    .option('--embedded-placement-port <port>', 'without --placement-host-address: join, or host, the placement on 127.0.0.1:<port>', port, SIDECAR_DEFAULTS.embeddedPlacementPort)
+    .option('--dapr-internal-port <port>', 'the port other sidecars reach this one on (default: a free port)', port, SIDECAR_DEFAULTS.internalPort)
     .addOption(new Option('--log-level <level>', 'the least severe level that is logged').choices(LOG_LEVELS).default('info'))
     .option('--log-as-json', 'log JSON lines instead of text', false)
     .option('--dapr-http-max-request-size <MB>', 'the largest request body the API accepts, in MB', positiveNumber, 4)
@@ -34,6 +36,8 @@ interface SidecarFlags {
   componentsPath: string[];
   config: string[];
   placementHostAddress?: string;
+  embeddedPlacementPort: number;
+  daprInternalPort: number;
   logLevel: LogLevel;
   logAsJson: boolean;
   daprHttpMaxRequestSize: number;
@@ -52,6 +56,9 @@ export function sidecarOptionsFrom(flags: SidecarFlags, env: NodeJS.ProcessEnv =
     resourcesPaths: [...flags.resourcesPath, ...flags.componentsPath],
     configFiles: flags.config,
     placementAddresses: flags.placementHostAddress?.split(',').map((a) => a.trim()).filter(Boolean) ?? [],
+    embeddedPlacementPort: flags.embeddedPlacementPort,
+    internalPort: flags.daprInternalPort,
+    hostAddress: env['DAPR_HOST_IP'] || SIDECAR_DEFAULTS.hostAddress,
     logLevel: flags.logLevel,
     logAsJson: flags.logAsJson,
     maxRequestBodyBytes: Math.round(flags.daprHttpMaxRequestSize * 1024 * 1024),

@@ -12,7 +12,17 @@ export interface SidecarOptions {
   /** Folders of resource YAML; empty means the embedded defaults. */
   readonly resourcesPaths: readonly string[];
   readonly configFiles: readonly string[];
+  /** Placement services to join; empty means the embedded default (see embeddedPlacementPort). */
   readonly placementAddresses: readonly string[];
+  /**
+   * With no placement address, the sidecar joins the placement at 127.0.0.1 on this port,
+   * hosting one itself when none answers.
+   */
+  readonly embeddedPlacementPort: number;
+  /** The port other sidecars reach this one on (0 picks a free one). */
+  readonly internalPort: number;
+  /** The address this sidecar listens on for peers and advertises to them (`DAPR_HOST_IP`). */
+  readonly hostAddress: string;
   readonly logLevel: LogLevel;
   readonly logAsJson: boolean;
   readonly maxRequestBodyBytes: number;
@@ -32,6 +42,9 @@ export const SIDECAR_DEFAULTS = {
   resourcesPaths: [],
   configFiles: [],
   placementAddresses: [],
+  embeddedPlacementPort: 50005,
+  internalPort: 0,
+  hostAddress: '127.0.0.1',
   logLevel: 'info',
   logAsJson: false,
   maxRequestBodyBytes: 4 * 1024 * 1024,

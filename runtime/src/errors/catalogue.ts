@@ -92,4 +92,6 @@ export const apiErrors = {
     new ApiError('ERR_DIRECT_INVOKE', 500, `failed to invoke, id: ${appId}, err: ${detail}`),
   invokeInvalidMethod: (appId: string, detail: string) =>
     new ApiError('ERR_DIRECT_INVOKE', 400, `failed to invoke, id: ${appId}, err: invalid method: ${detail}`),
+  /** The callee's sidecar answered with an error: passed on as it came (its code, status and message). */
+  invokeCalleeFailed: (errorCode: string, status: number, message: string) => new ApiError(errorCode, status, message),
 } as const;

@@ -10,6 +10,8 @@ export interface AppRequest {
   readonly query: string;
   readonly headers: HeaderMap;
   readonly body: Buffer;
+  /** Abandons the call (the remote caller's deadline passed, or its link dropped). */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface AppResponse {
@@ -55,11 +57,12 @@ export class AppChannel {
         path: `/${request.path}${request.query ? `?${request.query}` : ''}`,
         headers: request.headers,
         body: request.body.length > 0 || !['GET', 'HEAD'].includes(request.verb) ? request.body : null,
+        signal: request.signal ?? null,
       });
       const body = Buffer.from(await response.body.arrayBuffer());
       return { status: response.statusCode, headers: forwardableHeaders(response.headers as HeaderMap), body };
     } catch (err) {
-      throw new AppUnreachableError(describeFailure(err, this.origin), { cause: err });
+      throw new AppUnreachableError(describeFailure(err, this.origin, request.signal), { cause: err });
     }
   }
 
@@ -68,7 +71,8 @@ export class AppChannel {
   }
 }
 
-function describeFailure(err: unknown, origin: string): string {
+function describeFailure(err: unknown, origin: string, signal: AbortSignal | undefined): string {
+  if (signal?.aborted) return `the call to the app at ${origin} was abandoned: the caller stopped waiting`;
   if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
     return `the app at ${origin} did not answer in time`;
   }

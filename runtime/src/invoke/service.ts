@@ -1,7 +1,14 @@
-import { posix } from 'node:path';
+/**
+ * Service invocation, whatever the head: the target is read, the method and verb normalised,
+ * the caller's headers cleaned; a call to this app goes to the local app channel, a call to
+ * another app goes to one of its instances over a peer link.
+ */
 import { apiErrors } from '../errors/index.js';
-import { AppUnreachableError, type AppChannel, type AppResponse } from './app-channel.js';
+import { callApp, SIDECAR_HEADERS } from './app-call.js';
+import type { AppChannel, AppResponse } from './app-channel.js';
 import { forwardableHeaders, type HeaderMap } from './http-headers.js';
+import { DEFAULT_RETRY, RemoteInvoker, type AppDirectory, type PeerCaller, type RetryPolicy } from './remote.js';
+import { DEFAULT_NAMESPACE, normaliseMethod, normaliseVerb, parseTarget } from './target.js';
 
 export interface InvokeRequest {
   /** As the caller wrote it: `app` or `app.namespace`. */
@@ -16,6 +23,10 @@ export interface InvokeRequest {
 
 /** Service invocation: finds the target app and returns its response unchanged. */
 export interface InvokeService {
+  /**
+   * Throws ApiError: 500 ERR_DIRECT_INVOKE when the app cannot be found or reached (after the
+   * retries of connection failures), 400 for an invalid method, or the callee sidecar's error.
+   */
   invoke(request: InvokeRequest): Promise<AppResponse>;
 }
 
@@ -24,65 +35,42 @@ export interface InvokeServiceOptions {
   readonly namespace: string | undefined;
   /** Absent when the sidecar was started without `--app-port`. */
   readonly appChannel: AppChannel | undefined;
+  /** With `peers`, makes other apps reachable; without them only this app is. */
+  readonly directory?: AppDirectory | undefined;
+  readonly peers?: PeerCaller | undefined;
+  /** The longest a call to another app may take, retries included; 60 s by default. */
+  readonly timeoutMs?: number | undefined;
+  readonly retry?: RetryPolicy | undefined;
 }
 
-/** Headers the sidecar sets itself; a caller cannot spoof them. */
-const SIDECAR_HEADERS = ['dapr-app-id', 'dapr-caller-app-id', 'dapr-caller-namespace', 'dapr-callee-app-id'];
+const DEFAULT_TIMEOUT_MS = 60_000;
 
 export function createInvokeService(options: InvokeServiceOptions): InvokeService {
+  const ownNamespace = options.namespace ?? DEFAULT_NAMESPACE;
+  const self = { callerAppId: options.appId, callerNamespace: options.namespace, calleeAppId: options.appId };
+  const remote =
+    options.directory && options.peers
+      ? new RemoteInvoker({
+          directory: options.directory,
+          peers: options.peers,
+          timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+          retry: options.retry ?? DEFAULT_RETRY,
+        })
+      : undefined;
   return {
     async invoke(request) {
       const target = parseTarget(request.target);
-      if (!isSelf(target, options)) {
-        // Other apps become reachable once sidecars form a cluster through the placement service.
-        throw apiErrors.invokeFailed(request.target, `couldn't find service: ${request.target}`);
-      }
-      if (!options.appChannel) {
-        throw apiErrors.invokeFailed(request.target, 'the app channel is not initialised: start the sidecar with --app-port');
-      }
-      const headers: HeaderMap = {
-        ...forwardableHeaders(request.headers, SIDECAR_HEADERS),
-        'dapr-caller-app-id': options.appId,
-        'dapr-callee-app-id': options.appId,
-        ...(options.namespace ? { 'dapr-caller-namespace': options.namespace } : {}),
+      const namespace = target.namespace ?? ownNamespace;
+      const call = {
+        verb: normaliseVerb(request.verb),
+        path: normaliseMethod(request.target, request.method),
+        query: request.query,
+        headers: forwardableHeaders(request.headers, SIDECAR_HEADERS),
+        body: request.body,
       };
-      const path = normaliseMethod(request.target, request.method);
-      try {
-        return await options.appChannel.call({ verb: normaliseVerb(request.verb), path, query: request.query, headers, body: request.body });
-      } catch (err) {
-        if (err instanceof AppUnreachableError) throw apiErrors.invokeFailed(request.target, err.message);
-        throw err;
-      }
+      if (target.appId === options.appId && namespace === ownNamespace) return callApp(options.appChannel, call, self, request.target);
+      if (!remote) throw apiErrors.invokeFailed(request.target, `couldn't find service: ${target.appId}`);
+      return remote.invoke({ appId: target.appId, namespace, label: request.target }, call);
     },
   };
-}
-
-interface Target {
-  readonly appId: string;
-  readonly namespace: string | undefined;
-}
-
-function parseTarget(target: string): Target {
-  const parts = target.split('.');
-  if (parts.length > 2 || parts.some((p) => p === '')) throw apiErrors.invokeFailed(target, 'invalid app id');
-  return { appId: parts[0]!, namespace: parts[1] };
-}
-
-function isSelf(target: Target, options: InvokeServiceOptions): boolean {
-  return target.appId === options.appId && (target.namespace === undefined || target.namespace === (options.namespace ?? 'default'));
-}
-
-/** Dapr resolves dot segments, strips a leading `../` and refuses control characters. */
-function normaliseMethod(target: string, method: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(method)) throw apiErrors.invokeInvalidMethod(target, 'control characters are not allowed');
-  const resolved = posix.normalize(`/${method}`).replace(/^(\/\.\.)+/, '');
-  return resolved.replace(/^\/+/, '');
-}
-
-const VERBS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'TRACE']);
-
-function normaliseVerb(verb: string): string {
-  const upper = verb.toUpperCase();
-  return VERBS.has(upper) ? upper : 'POST';
 }

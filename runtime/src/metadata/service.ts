@@ -6,12 +6,21 @@ export interface ComponentDescription {
   readonly capabilities: readonly string[];
 }
 
+/** What the actor runtime and the cluster report, read at each request. */
+export interface ActorRuntimeReport {
+  readonly hostedTypes: readonly string[];
+  readonly placement: 'connecting' | 'connected' | 'disconnected' | 'closed';
+  readonly tableVersion: number;
+  readonly hostReady: boolean;
+}
+
 export interface MetadataServiceOptions {
   readonly appId: string;
   readonly runtimeVersion: string;
   readonly enabledFeatures: readonly string[];
   readonly components: readonly ComponentDescription[];
   readonly app: { readonly port?: number | undefined; readonly protocol: string; readonly channelAddress: string };
+  readonly actorRuntime?: () => ActorRuntimeReport;
 }
 
 /** The body of `GET /v1.0/metadata`, in Dapr's field names; empty fields are left out. */
@@ -23,7 +32,13 @@ export interface MetadataDocument {
   components: readonly ComponentDescription[];
   extended: Record<string, string>;
   appConnectionProperties: { port?: number; protocol: string; channelAddress: string; maxConcurrency?: number };
-  actorRuntime: { runtimeStatus: 'INITIALIZING' | 'DISABLED' | 'RUNNING'; hostReady: boolean; placement?: string };
+  actorRuntime: {
+    runtimeStatus: 'INITIALIZING' | 'DISABLED' | 'RUNNING';
+    hostReady: boolean;
+    placement?: string;
+    /** Outrigger's addition: the version of the placement table this sidecar routes by. */
+    placementTableVersion?: number;
+  };
 }
 
 /**
@@ -41,11 +56,12 @@ export class MetadataService {
 
   describe(): MetadataDocument {
     const { appId, runtimeVersion, enabledFeatures, components, app } = this.options;
+    const report = this.options.actorRuntime?.();
     return {
       id: appId,
       runtimeVersion,
       enabledFeatures,
-      actors: [],
+      actors: (report?.hostedTypes ?? []).map((type) => ({ type, count: 0 })),
       components,
       extended: { ...Object.fromEntries(this.#extended), daprRuntimeVersion: runtimeVersion },
       appConnectionProperties: {
@@ -53,7 +69,14 @@ export class MetadataService {
         protocol: app.protocol,
         channelAddress: app.channelAddress,
       },
-      actorRuntime: { runtimeStatus: 'DISABLED', hostReady: false },
+      actorRuntime: report
+        ? {
+            runtimeStatus: report.tableVersion > 0 ? 'RUNNING' : 'INITIALIZING',
+            hostReady: report.hostReady,
+            placement: `placement: ${report.placement}`,
+            placementTableVersion: report.tableVersion,
+          }
+        : { runtimeStatus: 'DISABLED', hostReady: false },
     };
   }
 }

@@ -5,6 +5,7 @@ import test from 'ava';
 import { tempDir } from '../../harness/files.js';
 import { waitUntil } from '../../harness/eventually.js';
 import { uniqueId } from '../../harness/ids.js';
+import { freePortForTest } from '../../harness/ports.js';
 import { stopProcess, track } from '../../harness/processes.js';
 import { CLI } from '../../harness/sidecar.js';
 
@@ -13,7 +14,8 @@ async function run(t: Parameters<typeof tempDir>[0], script: string, flags: stri
   const dir = await tempDir(t);
   const file = join(dir, 'app.mjs');
   await writeFile(file, script);
-  const child = track(spawn(process.execPath, [CLI, 'run', '--app-id', uniqueId('run'), ...flags, '--', process.execPath, file], {
+  const isolated = ['--embedded-placement-port', String(await freePortForTest())];
+  const child = track(spawn(process.execPath, [CLI, 'run', '--app-id', uniqueId('run'), ...isolated, ...flags, '--', process.execPath, file], {
     env: { ...process.env, OUTRIGGER_HOME: dir },
     stdio: ['ignore', 'pipe', 'pipe'],
   }));
@@ -63,7 +65,7 @@ test('run forwards SIGTERM and stops both processes', async (t) => {
 
 test('run without a command runs the sidecar alone until stopped', async (t) => {
   const home = await tempDir(t);
-  const child = track(spawn(process.execPath, [CLI, 'run', '--app-id', uniqueId('alone')], {
+  const child = track(spawn(process.execPath, [CLI, 'run', '--app-id', uniqueId('alone'), '--embedded-placement-port', String(await freePortForTest())], {
     env: { ...process.env, OUTRIGGER_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],
   }));

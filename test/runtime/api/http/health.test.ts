@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { createServer } from 'node:http';
 import test from 'ava';
 import { waitUntil } from '../../../harness/eventually.js';
 import { http, type DaprErrorBody } from '../../../harness/http.js';
@@ -19,9 +19,15 @@ test('healthz is 500 until the app port accepts connections, outbound is 204 bef
   t.is(before.json<DaprErrorBody>().errorCode, 'ERR_HEALTH_NOT_READY');
   t.is((await http('GET', `${sidecar.url}/v1.0/healthz/outbound`)).status, 204);
 
-  const server = createServer((socket) => socket.end());
+  const server = createServer((_req, res) => {
+    res.statusCode = 404;
+    res.end();
+  });
   await new Promise<void>((resolve) => server.listen(appPort, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  t.teardown(() => new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  }));
   await waitUntil('healthz turned 204', async () => (await http('GET', `${sidecar.url}/v1.0/healthz`)).status === 204);
   t.pass();
 });

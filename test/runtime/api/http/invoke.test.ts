@@ -18,7 +18,7 @@ test('invoke forwards verb, path, query, headers and body, and returns the app r
   t.is(res.text, 'created');
   t.is(res.headers.get('x-app'), 'yes');
   t.is(res.headers.get('content-type'), 'text/plain');
-  const seen = app.requests[0]!;
+  const seen = app.calls()[0]!;
   t.is(seen.method, 'PUT');
   t.is(seen.url, '/api/v1/orders?id=7&x=a%20b');
   t.is(seen.body.toString(), 'payload');
@@ -45,15 +45,15 @@ test('the dapr-app-id header routes any unmatched path to the app', async (t) =>
   const sidecar = await startSidecar(t, { appPort: app.port });
   const res = await http('GET', `${sidecar.url}/orders/42?full=1`, { headers: { 'dapr-app-id': sidecar.appId } });
   t.is(res.text, 'ok');
-  t.is(app.requests[0]!.url, '/orders/42?full=1');
-  t.is(app.requests[0]!.headers['dapr-app-id'], undefined, 'the addressing header is not forwarded');
+  t.is(app.calls()[0]!.url, '/orders/42?full=1');
+  t.is(app.calls()[0]!.headers['dapr-app-id'], undefined, 'the addressing header is not forwarded');
 });
 
 test('dot segments are resolved before forwarding', async (t) => {
   const app = await startApp(t, (_req, res) => void res.end());
   const sidecar = await startSidecar(t, { appPort: app.port });
   await http('GET', `${sidecar.url}/v1.0/invoke/${sidecar.appId}/method/a/%2E%2E/b`);
-  t.is(app.requests[0]!.url, '/b');
+  t.is(app.calls()[0]!.url, '/b');
 });
 
 test('another app id is a 500 ERR_DIRECT_INVOKE naming it', async (t) => {

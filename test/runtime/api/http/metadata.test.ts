@@ -1,6 +1,7 @@
 import test from 'ava';
 import { componentYaml, resourcesDir } from '../../../harness/files.js';
 import { http } from '../../../harness/http.js';
+import { waitUntil } from '../../../harness/eventually.js';
 import { startSidecar } from '../../../harness/sidecar.js';
 
 interface Metadata {
@@ -9,7 +10,7 @@ interface Metadata {
   components: Array<{ name: string; type: string; version: string; capabilities: string[] }>;
   extended: Record<string, string>;
   appConnectionProperties: { port?: number; protocol: string; channelAddress: string };
-  actorRuntime: { runtimeStatus: string };
+  actorRuntime: { runtimeStatus: string; placement?: string; placementTableVersion?: number };
 }
 
 test('metadata describes the app, its components and their capabilities', async (t) => {
@@ -23,8 +24,16 @@ test('metadata describes the app, its components and their capabilities', async 
   t.truthy(body.runtimeVersion);
   t.deepEqual(body.components, [{ name: 'mem', type: 'state.in-memory', version: 'v1', capabilities: ['ETAG', 'TRANSACTIONAL', 'TTL', 'ACTOR'] }]);
   t.deepEqual(body.appConnectionProperties, { port: 47999, protocol: 'http', channelAddress: '127.0.0.1' });
-  t.is(body.actorRuntime.runtimeStatus, 'DISABLED');
   t.is(body.extended['daprRuntimeVersion'], body.runtimeVersion);
+});
+
+test('metadata reports the placement connection and the table the sidecar routes by', async (t) => {
+  const sidecar = await startSidecar(t);
+  const read = async () => (await http('GET', `${sidecar.url}/v1.0/metadata`)).json<Metadata>();
+  await waitUntil('a table is committed', async () => ((await read()).actorRuntime.placementTableVersion ?? 0) > 0);
+  const { actorRuntime } = await read();
+  t.is(actorRuntime.runtimeStatus, 'RUNNING');
+  t.is(actorRuntime.placement, 'placement: connected');
 });
 
 test('PUT /v1.0/metadata/{key} sets an extended attribute', async (t) => {

@@ -1,0 +1,89 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_PLACEMENT_PORT, PLACEMENT_DEFAULTS, startPlacement, type PlacementOptions } from '@outrigger/placement';
+import { formatGoDuration, parseGoDuration } from '../durations/index.js';
+import { LOG_LEVELS, createLogger, type LogLevel } from '../logging/index.js';
+
+/** What a placement started by a test harness or a supervisor hears over IPC. */
+export interface PlacementReadyMessage {
+  readonly kind: 'outrigger.placement.ready';
+  readonly port: number;
+}
+
+interface PlacementFlags {
+  port: number;
+  listenAddress: string;
+  replicationFactor: number;
+  hostTimeout: number;
+  disseminationTimeout: number;
+  coalesceWindow: number;
+  logLevel: LogLevel;
+  logAsJson: boolean;
+}
+
+/** How long SIGINT/SIGTERM waits for connections to close before giving up. */
+const SHUTDOWN_DEADLINE_MS = 5_000;
+
+/** `outrigger placement`: the placement service (this project's dapr-placement). */
+export function placementCommand(): Command {
+  return new Command('placement')
+    .description('run the placement service: cluster membership and the actor placement table')
+    .option('--port <port>', 'the port sidecars connect to (0 picks a free one)', port, DEFAULT_PLACEMENT_PORT)
+    .option('--listen-address <host>', 'the address to listen on', '0.0.0.0')
+    .option('--replication-factor <n>', 'virtual nodes per host on each ring', replicationFactor, PLACEMENT_DEFAULTS.replicationFactor)
+    .addOption(durationOption('--host-timeout <duration>', 'drop a sidecar silent this long', PLACEMENT_DEFAULTS.hostTimeoutMs))
+    .addOption(durationOption('--dissemination-timeout <duration>', 'evict a sidecar that does not ack a phase this soon', PLACEMENT_DEFAULTS.disseminationTimeoutMs))
+    .addOption(durationOption('--coalesce-window <duration>', 'fold changes this close together into one round (0s = off)', PLACEMENT_DEFAULTS.coalesceWindowMs))
+    .addOption(new Option('--log-level <level>', 'the least severe level that is logged').choices(LOG_LEVELS).default('info'))
+    .option('--log-as-json', 'log JSON lines instead of text', false)
+    .action(async (flags: PlacementFlags) => runPlacement(flags));
+}
+
+async function runPlacement(flags: PlacementFlags): Promise<void> {
+  const logger = createLogger({ level: flags.logLevel, json: flags.logAsJson });
+  const options: PlacementOptions = {
+    port: flags.port,
+    host: flags.listenAddress,
+    replicationFactor: flags.replicationFactor,
+    hostTimeoutMs: flags.hostTimeout,
+    disseminationTimeoutMs: flags.disseminationTimeout,
+    coalesceWindowMs: flags.coalesceWindow,
+    logger,
+  };
+  const placement = await startPlacement(options);
+  logger.info({ port: placement.port }, `outrigger placement ready on port ${placement.port}`);
+  process.send?.({ kind: 'outrigger.placement.ready', port: placement.port } satisfies PlacementReadyMessage);
+
+  let stopping = false;
+  const onSignal = (reason: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info(`stopping (${reason})`);
+    setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
+    void placement.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  process.on('disconnect', () => onSignal('parent went away'));
+}
+
+function port(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
+  return n;
+}
+
+function replicationFactor(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new InvalidArgumentError('must be an integer from 1 to 10000');
+  return n;
+}
+
+/** A Go duration (`500ms`, `3s`, `1m`) in milliseconds, its default shown the same way. */
+function durationOption(flags: string, description: string, defaultMs: number): Option {
+  return new Option(flags, description).argParser(duration).default(defaultMs, formatGoDuration(defaultMs));
+}
+
+function duration(text: string): number {
+  const ms = parseGoDuration(text);
+  if (ms === undefined || ms < 0) throw new InvalidArgumentError('must be a Go duration such as 500ms, 3s or 1m');
+  return Math.round(ms);
+}

@@ -1,0 +1,87 @@
+import { startPlacement, type HostRecord } from '@outrigger/placement';
+import { freePort } from '../net/index.js';
+import type { SidecarOptions } from '../config/index.js';
+import { createInvokeHandler, DEFAULT_NAMESPACE, type AppChannel, type AppDirectory } from '../invoke/index.js';
+import type { Logger } from '../logging/index.js';
+import { PlacementClient, type EmbeddedPlacement } from '../placement-client/index.js';
+import { createPeerPool, startPeerServer, type PeerPool, type PeerServer } from '../peers/index.js';
+
+/** This sidecar as a member of its cluster: its peer endpoint, its placement client, its links. */
+export interface ClusterMembership {
+  readonly host: HostRecord;
+  readonly placement: PlacementClient;
+  readonly peers: PeerPool;
+  /** Name resolution for service invocation, from the committed table. */
+  readonly directory: AppDirectory;
+  close(): Promise<void>;
+}
+
+export interface MembershipOptions {
+  readonly options: SidecarOptions;
+  readonly appChannel: AppChannel | undefined;
+  readonly logger: Logger;
+}
+
+/**
+ * Opens the peer endpoint, then registers with the placement (the embedded one on
+ * 127.0.0.1:<embeddedPlacementPort> when no address is given, hosting it if nobody does).
+ */
+export async function joinCluster({ options, appChannel, logger }: MembershipOptions): Promise<ClusterMembership> {
+  const namespace = options.namespace ?? DEFAULT_NAMESPACE;
+  const identity = { appId: options.appId, namespace };
+  const { server, host } = await startPeerEndpoint(options, identity, appChannel, logger);
+  const peers = createPeerPool({ hostId: host.hostId, ...identity, logger: logger.child({ component: 'peers' }) });
+  const embedded = options.placementAddresses.length === 0 ? embeddedPlacement(options.embeddedPlacementPort, logger) : undefined;
+  const placement = new PlacementClient({
+    addresses: embedded ? [`127.0.0.1:${embedded.port}`] : options.placementAddresses,
+    host,
+    logger: logger.child({ component: 'placement-client' }),
+    ...(embedded ? { embedded } : {}),
+  });
+  placement.start();
+  return {
+    host,
+    placement,
+    peers,
+    directory: { instancesOf: (appId, ns) => (ns === namespace ? placement.table.instancesOf(appId) : []) },
+    async close() {
+      await placement.close();
+      await server.close();
+      await peers.close();
+    },
+  };
+}
+
+/** A fixed `--dapr-internal-port`, or a free one (retried if another process takes it first). */
+async function startPeerEndpoint(
+  options: SidecarOptions,
+  identity: { appId: string; namespace: string },
+  appChannel: AppChannel | undefined,
+  logger: Logger,
+): Promise<{ server: PeerServer; host: HostRecord }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = options.internalPort || (await freePort(options.hostAddress));
+    const address = `${options.hostAddress.includes(':') ? `[${options.hostAddress}]` : options.hostAddress}:${port}`;
+    const hostId = `${options.appId}@${address}`;
+    try {
+      const server = await startPeerServer({
+        host: options.hostAddress,
+        port,
+        hostId,
+        ...identity,
+        handler: createInvokeHandler({ appId: options.appId, appChannel }),
+        logger: logger.child({ component: 'peers' }),
+      });
+      return { server, host: { hostId, ...identity, address, actorTypes: [] } };
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EADDRINUSE' || options.internalPort || attempt >= 3) throw err;
+    }
+  }
+}
+
+function embeddedPlacement(port: number, logger: Logger): EmbeddedPlacement {
+  return {
+    port,
+    start: () => startPlacement({ port, host: '127.0.0.1', logger: logger.child({ component: 'placement' }) }),
+  };
+}

@@ -1,0 +1,41 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { Owner } from './cleanup.js';
+import { stopProcess, track } from './processes.js';
+import { CLI } from './sidecar.js';
+
+export interface PlacementHandle {
+  readonly port: number;
+  /** `127.0.0.1:<port>`, for `--placement-host-address`. */
+  readonly address: string;
+  readonly process: ChildProcess;
+  output(): string;
+  /** The placement's `GET /placement/state`. */
+  state<T = PlacementStateBody>(): Promise<T>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface PlacementStateBody {
+  readonly tableVersion: number;
+  readonly namespaces: Record<string, { version: number; hosts: Array<{ hostId: string; appId: string; address: string; actorTypes: string[] }> }>;
+}
+
+/** Starts a real placement process from the built CLI (port 0 unless given) and waits until it is ready. */
+export async function startPlacementProcess(t: Owner, args: readonly string[] = [], port = 0): Promise<PlacementHandle> {
+  const child = track(fork(CLI, ['placement', '--port', String(port), '--log-level', 'debug', ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  t.teardown(() => stopProcess(child).then(() => undefined));
+  const ready = await new Promise<number>((resolve, reject) => {
+    child.on('message', (m: { kind?: string; port?: number }) => m.kind === 'outrigger.placement.ready' && resolve(m.port!));
+    child.once('exit', (code) => reject(new Error(`placement exited with ${code} before it was ready:\n${output}`)));
+  });
+  return {
+    port: ready,
+    address: `127.0.0.1:${ready}`,
+    process: child,
+    output: () => output,
+    state: async <T>() => (await (await fetch(`http://127.0.0.1:${ready}/placement/state`)).json()) as T,
+    stop: (signal) => stopProcess(child, signal),
+  };
+}
