@@ -2,7 +2,7 @@
  * The sidecar's composition root: it builds every part in dependency order and hands each its
  * collaborators. Read top to bottom, it is the sidecar's architecture.
  */
-import { fetchActorAppConfig } from './actors/config/index.js';
+import { createActorRuntime, fetchActorAppConfig, type ActorRuntime } from './actors/index.js';
 import { startHttpApi, type HttpApi } from './api/http/index.js';
 import { systemClock, type Clock } from './clock/index.js';
 import {
@@ -19,7 +19,7 @@ import { Readiness } from './health/index.js';
 import { AppChannel, createInvokeService } from './invoke/index.js';
 import { createLogger, type Logger } from './logging/index.js';
 import { MetadataService, type ComponentDescription } from './metadata/index.js';
-import { createStateService, type NamedStateStore } from './state/index.js';
+import { createStateService, type NamedStateStore, type StateStore } from './state/index.js';
 import { RUNTIME_VERSION } from './version.js';
 
 export interface Sidecar {
@@ -47,6 +47,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
     clock: deps.clock ?? systemClock,
     registry: deps.registry ?? createBuiltinRegistry(),
   });
+  const clock = deps.clock ?? systemClock;
   const state = createStateService({ appId: options.appId, namespace: options.namespace, stores: stateStoresOf(components) });
 
   const appChannel =
@@ -67,6 +68,20 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
     timeoutMs: options.appTimeoutMs + 1000,
   });
 
+  const actors = createActorRuntime({
+    selfHostId: cluster.host.hostId,
+    appId: options.appId,
+    stateStore: actorStateStoreOf(components),
+    appChannel,
+    owners: cluster.placement,
+    peers: cluster.peers,
+    clock,
+    logger: logger.child({ component: 'actors' }),
+    callTimeoutMs: options.appTimeoutMs,
+  });
+  cluster.placement.onPrepare((move) => actors.prepare(move));
+  cluster.serveActorCalls((request, _caller, signal) => actors.serveRemote(request, signal));
+
   const readiness = new Readiness({ appPort: options.appPort, appAddress: options.appChannelAddress });
   const metadata = new MetadataService({
     appId: options.appId,
@@ -76,6 +91,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
     app: { port: options.appPort, protocol: options.appProtocol, channelAddress: options.appChannelAddress },
     actorRuntime: () => ({
       hostedTypes: cluster.placement.host.actorTypes,
+      activeActors: actors.activeActors(),
       placement: cluster.placement.status,
       tableVersion: cluster.placement.table.version,
       hostReady: readiness.appReady,
@@ -91,6 +107,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
       logger,
       maxBodyBytes: options.maxRequestBodyBytes,
       state,
+      actors,
       invoke,
       metadata,
       readiness,
@@ -107,7 +124,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
   void readiness.waitForApp().then(async () => {
     if (!readiness.appReady || !appChannel) return;
     logger.info({ appPort: options.appPort }, 'app port is open');
-    await registerHostedActorTypes(appChannel, cluster, logger);
+    await registerHostedActorTypes(appChannel, { actors, cluster, stores: components }, logger);
   });
 
   let closing: Promise<void> | undefined;
@@ -119,6 +136,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
       (closing ??= (async () => {
         readiness.stop();
         await api.close();
+        await actors.close();
         await cluster.close();
         await appChannel?.close();
         await closeComponents(components, logger);
@@ -137,17 +155,38 @@ async function loadResources(
   return loadComponents(manifests, { registry: deps.registry, context, logger: deps.logger });
 }
 
-/** Reads the app's actor types from `GET /dapr/config` and registers them with the placement. */
-async function registerHostedActorTypes(appChannel: AppChannel, cluster: ClusterMembership, logger: Logger): Promise<void> {
+/**
+ * Reads the app's actor types from `GET /dapr/config`, starts hosting them and registers them
+ * with the placement. Hosting needs a state store marked `actorStateStore: "true"`.
+ */
+async function registerHostedActorTypes(
+  appChannel: AppChannel,
+  parts: { actors: ActorRuntime; cluster: ClusterMembership; stores: readonly LoadedComponent[] },
+  logger: Logger,
+): Promise<void> {
   try {
     const config = await fetchActorAppConfig(appChannel);
     for (const warning of config.warnings) logger.warn(warning);
     if (config.types.size === 0) return;
-    cluster.placement.setActorTypes([...config.types.keys()]);
+    if (!actorStateStoreOf(parts.stores)) {
+      logger.error(
+        { actorTypes: [...config.types.keys()] },
+        'the app declares actor types, but no state store is marked actorStateStore: "true"; hosting no actors (add that metadata to one state store component)',
+      );
+      return;
+    }
+    parts.actors.host(config);
+    parts.cluster.placement.setActorTypes([...config.types.keys()]);
     logger.info({ actorTypes: [...config.types.keys()] }, 'hosting actor types');
   } catch (err) {
     logger.warn({ err: (err as Error).message }, 'could not read the actor configuration from GET /dapr/config');
   }
+}
+
+/** The state store marked `actorStateStore: "true"`; it must have etags and transactions. */
+function actorStateStoreOf(components: readonly LoadedComponent[]): StateStore | undefined {
+  const marked = components.find((c): c is LoadedComponent<'state'> => c.category === 'state' && c.metadata.bool('actorStateStore', false));
+  return marked?.instance;
 }
 
 function stateStoresOf(components: readonly LoadedComponent[]): NamedStateStore[] {

@@ -82,6 +82,17 @@ const VALIDATORS: Record<Receiver, Record<string, Validator>> = {
       httpCall(m['call'], 'call');
       integer(m['timeoutMs'], 'timeoutMs', 1, 24 * 3_600_000);
     },
+    'actor-call': (m) => {
+      requestId(m['id']);
+      text(m['actorType'], 'actorType');
+      text(m['actorId'], 'actorId');
+      oneOf(m['callback'], ['method', 'timer', 'reminder'], 'callback');
+      text(m['name'], 'name');
+      httpCall(m['call'], 'call');
+      if (m['chainId'] !== undefined) text(m['chainId'], 'chainId');
+      stringList(m['path'], 'path');
+      integer(m['timeoutMs'], 'timeoutMs', 1, 24 * 3_600_000);
+    },
     response: (m) => {
       requestId(m['id']);
       integer(m['status'], 'status', 100, 599);

@@ -100,6 +100,32 @@ export interface InvokeRequest {
   readonly timeoutMs: number;
 }
 
+/**
+ * A call to an actor, sent to the sidecar that owns it by the caller's table. The callee runs it
+ * in the actor's turn; if the actor is not its own any more it answers ERR_ACTOR_MOVED and the
+ * caller routes again.
+ */
+export interface ActorCallRequest {
+  readonly kind: 'actor-call';
+  readonly v: number;
+  readonly id: number;
+  readonly actorType: string;
+  readonly actorId: string;
+  /** What the turn runs: a method, a timer's callback, or a reminder. */
+  readonly callback: 'method' | 'timer' | 'reminder';
+  /** The method, timer or reminder name. */
+  readonly name: string;
+  /** For a method, the caller's request; for a timer or reminder, the JSON body for the app. */
+  readonly call: HttpCall;
+  /** The chain's reentrancy id (`Dapr-Reentrancy-Id`), if it has one. */
+  readonly chainId?: string;
+  /** Actor keys (`type||id`) the chain already holds turns on, outermost first. */
+  readonly path: readonly string[];
+  readonly timeoutMs: number;
+}
+
+export type PeerRequestMessage = InvokeRequest | ActorCallRequest;
+
 export interface PeerResponse {
   readonly kind: 'response';
   readonly v: number;
@@ -119,7 +145,7 @@ export interface PeerFailure {
   readonly message: string;
 }
 
-export type PeerMessage = PeerHelloMessage | InvokeRequest | PeerResponse | PeerFailure;
+export type PeerMessage = PeerHelloMessage | InvokeRequest | ActorCallRequest | PeerResponse | PeerFailure;
 
 /** Which side reads a message decides which kinds it accepts. */
 export interface ReceivedBy {

@@ -4,7 +4,8 @@ import type { SidecarOptions } from '../config/index.js';
 import { createInvokeHandler, DEFAULT_NAMESPACE, type AppChannel, type AppDirectory } from '../invoke/index.js';
 import type { Logger } from '../logging/index.js';
 import { PlacementClient, type EmbeddedPlacement } from '../placement-client/index.js';
-import { createPeerPool, startPeerServer, type PeerPool, type PeerServer } from '../peers/index.js';
+import { apiErrors } from '../errors/index.js';
+import { createPeerPool, startPeerServer, type PeerHandler, type PeerPool, type PeerServer } from '../peers/index.js';
 
 /** This sidecar as a member of its cluster: its peer endpoint, its placement client, its links. */
 export interface ClusterMembership {
@@ -13,6 +14,8 @@ export interface ClusterMembership {
   readonly peers: PeerPool;
   /** Name resolution for service invocation, from the committed table. */
   readonly directory: AppDirectory;
+  /** Who serves actor calls that peers route here (the actor runtime, once it exists). */
+  serveActorCalls(handler: NonNullable<PeerHandler['actorCall']>): void;
   close(): Promise<void>;
 }
 
@@ -29,7 +32,15 @@ export interface MembershipOptions {
 export async function joinCluster({ options, appChannel, logger }: MembershipOptions): Promise<ClusterMembership> {
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   const identity = { appId: options.appId, namespace };
-  const { server, host } = await startPeerEndpoint(options, identity, appChannel, logger);
+  let actorCalls: PeerHandler['actorCall'];
+  const handler: PeerHandler = {
+    ...createInvokeHandler({ appId: options.appId, appChannel }),
+    actorCall: (request, caller, signal) => {
+      if (!actorCalls) throw apiErrors.actorRuntimeClosed();
+      return actorCalls(request, caller, signal);
+    },
+  };
+  const { server, host } = await startPeerEndpoint(options, identity, handler, logger);
   const peers = createPeerPool({ hostId: host.hostId, ...identity, logger: logger.child({ component: 'peers' }) });
   const embedded = options.placementAddresses.length === 0 ? embeddedPlacement(options.embeddedPlacementPort, logger) : undefined;
   const placement = new PlacementClient({
@@ -44,6 +55,7 @@ export async function joinCluster({ options, appChannel, logger }: MembershipOpt
     placement,
     peers,
     directory: { instancesOf: (appId, ns) => (ns === namespace ? placement.table.instancesOf(appId) : []) },
+    serveActorCalls: (serve) => (actorCalls = serve),
     async close() {
       await placement.close();
       await server.close();
@@ -56,7 +68,7 @@ export async function joinCluster({ options, appChannel, logger }: MembershipOpt
 async function startPeerEndpoint(
   options: SidecarOptions,
   identity: { appId: string; namespace: string },
-  appChannel: AppChannel | undefined,
+  handler: PeerHandler,
   logger: Logger,
 ): Promise<{ server: PeerServer; host: HostRecord }> {
   for (let attempt = 1; ; attempt++) {
@@ -69,7 +81,7 @@ async function startPeerEndpoint(
         port,
         hostId,
         ...identity,
-        handler: createInvokeHandler({ appId: options.appId, appChannel }),
+        handler,
         logger: logger.child({ component: 'peers' }),
       });
       return { server, host: { hostId, ...identity, address, actorTypes: [] } };

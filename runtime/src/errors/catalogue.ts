@@ -16,6 +16,7 @@ export const apiErrors = {
     new ApiError('ERR_BODY_READ', 400, `failed to read request body: ${describeError(cause)}`, [], { cause }),
   badRequest: (message: string) => new ApiError('ERR_BAD_REQUEST', 400, message),
   internal: () => new ApiError('ERR_INTERNAL', 500, 'internal error'),
+  internalDetail: (detail: string) => new ApiError('ERR_INTERNAL', 500, detail),
 
   // Health
   healthNotReady: (waitingFor: readonly string[]) =>
@@ -94,4 +95,23 @@ export const apiErrors = {
     new ApiError('ERR_DIRECT_INVOKE', 400, `failed to invoke, id: ${appId}, err: invalid method: ${detail}`),
   /** The callee's sidecar answered with an error: passed on as it came (its code, status and message). */
   invokeCalleeFailed: (errorCode: string, status: number, message: string) => new ApiError(errorCode, status, message),
+
+  // Actors
+  actorInvoke: (detail: string) => new ApiError('ERR_ACTOR_INVOKE_METHOD', 500, `error invoke actor method: ${detail}`),
+  actorNoAddress: (actorType: string, actorId: string) =>
+    new ApiError('ERR_ACTOR_INVOKE_METHOD', 500, `error invoke actor method: did not find address for actor '${actorType}/${actorId}'`),
+  actorStackDepth: (detail: string) => new ApiError('ERR_ACTOR_STACK_DEPTH', 500, detail),
+  actorDeadlock: (detail: string) => new ApiError('ERR_ACTOR_DEADLOCK', 500, detail),
+  actorMoved: (actorType: string, actorId: string) =>
+    new ApiError('ERR_ACTOR_MOVED', 500, `error invoke actor method: actor '${actorType}/${actorId}' is not hosted here any more`),
+  actorClosed: (detail: string) => new ApiError('ERR_ACTOR_CLOSED', 500, `error invoke actor method: ${detail}`),
+  actorTypeNotHosted: (actorType: string) =>
+    new ApiError('ERR_ACTOR_INVOKE_METHOD', 500, `error invoke actor method: actor type ${actorType} is not hosted by this sidecar`),
+  actorInstanceMissing: (actorType: string, actorId: string) =>
+    new ApiError('ERR_ACTOR_INSTANCE_MISSING', 400, `actor instance ${actorType}/${actorId} is not active on this sidecar: save its state from inside its turn`),
+  actorStateGet: (cause: unknown) => new ApiError('ERR_ACTOR_STATE_GET', 500, `error getting actor state: ${describeError(cause)}`, [], { cause }),
+  actorStateTransaction: (cause: unknown) =>
+    new ApiError('ERR_ACTOR_STATE_TRANSACTION_SAVE', 500, `error saving actor transaction state: ${describeError(cause)}`, [], { cause }),
+  actorRuntimeClosed: () => new ApiError('ERR_ACTOR_RUNTIME_CLOSED', 503, 'actor runtime is closed'),
+  actorRuntimeNotFound: (detail: string) => new ApiError('ERR_ACTOR_RUNTIME_NOT_FOUND', 500, `the state store is not configured to use the actor runtime: ${detail}`),
 } as const;

@@ -9,6 +9,8 @@ export interface ComponentDescription {
 /** What the actor runtime and the cluster report, read at each request. */
 export interface ActorRuntimeReport {
   readonly hostedTypes: readonly string[];
+  /** Active actors per type. */
+  readonly activeActors: ReadonlyMap<string, number>;
   readonly placement: 'connecting' | 'connected' | 'disconnected' | 'closed';
   readonly tableVersion: number;
   readonly hostReady: boolean;
@@ -61,7 +63,7 @@ export class MetadataService {
       id: appId,
       runtimeVersion,
       enabledFeatures,
-      actors: (report?.hostedTypes ?? []).map((type) => ({ type, count: 0 })),
+      actors: (report?.hostedTypes ?? []).map((type) => ({ type, count: report?.activeActors.get(type) ?? 0 })),
       components,
       extended: { ...Object.fromEntries(this.#extended), daprRuntimeVersion: runtimeVersion },
       appConnectionProperties: {

@@ -6,8 +6,10 @@
 import {
   PROTOCOL_VERSION,
   ProtocolError,
+  type ActorCallRequest,
   type InvokeRequest,
   type PeerFailure,
+  type PeerRequestMessage,
   type PeerMessage,
   type PeerResponse,
 } from '@outrigger/placement';
@@ -25,13 +27,16 @@ export interface PeerReply {
   readonly body: Uint8Array;
 }
 
+/**
+ * Serves requests from `caller`, one method per request kind. Throw an ApiError to answer with
+ * its code, status and message; anything else is answered as ERR_INTERNAL (and logged).
+ * `signal` aborts when the caller's `timeoutMs` has passed or the link dropped: nobody waits
+ * for the answer any more.
+ */
 export interface PeerHandler {
-  /**
-   * Serves one request from `caller`. Throw an ApiError to answer with its code, status and
-   * message; anything else is answered as ERR_INTERNAL (and logged). `signal` aborts when the
-   * caller's `timeoutMs` has passed or the link dropped: nobody waits for the answer any more.
-   */
   invoke(request: InvokeRequest, caller: PeerIdentity, signal: AbortSignal): Promise<PeerReply>;
+  /** Absent on a sidecar that hosts no actor runtime: actor calls are then refused. */
+  actorCall?(request: ActorCallRequest, caller: PeerIdentity, signal: AbortSignal): Promise<PeerReply>;
 }
 
 export interface InboundLinkContext {
@@ -65,7 +70,9 @@ class InboundLink {
 
   #onMessage(message: PeerMessage): void {
     if (!this.#caller) return this.#greet(message);
-    if (message.kind !== 'invoke') throw new ProtocolError('PROTO_OUT_OF_ORDER', `a ${message.kind} is not a request`);
+    if (message.kind !== 'invoke' && message.kind !== 'actor-call') {
+      throw new ProtocolError('PROTO_OUT_OF_ORDER', `a ${message.kind} is not a request`);
+    }
     void this.#serve(message, this.#caller);
   }
 
@@ -76,13 +83,14 @@ class InboundLink {
     this.#channel.send(helloOf(this.context.self));
   }
 
-  async #serve(request: InvokeRequest, caller: PeerIdentity): Promise<void> {
+  async #serve(request: PeerRequestMessage, caller: PeerIdentity): Promise<void> {
     const abort = new AbortController();
     const deadline = setTimeout(() => abort.abort(), request.timeoutMs);
     this.#inFlight.add(abort);
     let answer: PeerResponse | PeerFailure;
     try {
-      const reply = await this.context.handler.invoke(request, caller, abort.signal);
+      const { handler } = this.context;
+      const reply = request.kind === 'invoke' ? await handler.invoke(request, caller, abort.signal) : await this.#actorCall(request, caller, abort.signal);
       answer = { kind: 'response', v: PROTOCOL_VERSION, id: request.id, status: reply.status, headers: reply.headers, body: reply.body };
     } catch (err) {
       answer = this.#failure(request.id, err);
@@ -92,6 +100,12 @@ class InboundLink {
     }
     if (this.#gone) return;
     this.#channel.send(answer, (bytes) => this.#channel.send(this.#failure(request.id, tooLarge(request, bytes, this.context.limits))));
+  }
+
+  #actorCall(request: ActorCallRequest, caller: PeerIdentity, signal: AbortSignal): Promise<PeerReply> {
+    const { handler } = this.context;
+    if (!handler.actorCall) throw apiErrors.internalDetail('this sidecar hosts no actors');
+    return handler.actorCall(request, caller, signal);
   }
 
   #failure(id: number, err: unknown): PeerFailure {
@@ -112,6 +126,7 @@ function noHello(timeoutMs: number): ProtocolError {
   return new ProtocolError('PROTO_OUT_OF_ORDER', `no hello within ${timeoutMs} ms`);
 }
 
-function tooLarge(request: InvokeRequest, bytes: number, limits: PeerLimits): ApiError {
-  return apiErrors.invokeFailed(request.appId, `the response of ${bytes} bytes exceeds the peer link limit of ${limits.maxMessageBytes} bytes`);
+function tooLarge(request: PeerRequestMessage, bytes: number, limits: PeerLimits): ApiError {
+  const detail = `the response of ${bytes} bytes exceeds the peer link limit of ${limits.maxMessageBytes} bytes`;
+  return request.kind === 'invoke' ? apiErrors.invokeFailed(request.appId, detail) : apiErrors.internalDetail(detail);
 }

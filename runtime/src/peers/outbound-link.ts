@@ -8,7 +8,7 @@ import {
   CLOSE_PROTOCOL_VIOLATION,
   PROTOCOL_VERSION,
   ProtocolError,
-  type InvokeRequest,
+  type PeerRequestMessage,
   type PeerMessage,
   type PeerResponse,
 } from '@outrigger/placement';
@@ -20,7 +20,9 @@ import { helloOf, identityOf, type PeerIdentity } from './identity.js';
 import type { PeerLimits } from './limits.js';
 
 /** A request as callers write it: the link adds the version, the id and the timeout. */
-export type PeerRequest = Omit<InvokeRequest, 'v' | 'id' | 'timeoutMs'>;
+/** A request as a caller writes it; the link adds the version, the id and the timeout. */
+export type PeerRequest = DistributiveOmit<PeerRequestMessage, 'v' | 'id' | 'timeoutMs'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export interface OutboundLinkContext {
   readonly self: PeerIdentity;

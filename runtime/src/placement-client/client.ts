@@ -65,12 +65,14 @@ export class PlacementClient extends EventEmitter<{ committed: [PlacementTable];
   #inbox: Promise<void> = Promise.resolve();
   #stopped = false;
   #loop: Promise<void> | undefined;
+  #prepareHandler: ((move: PendingMove) => Promise<void>) | undefined;
 
   constructor(options: PlacementClientOptions) {
     super();
     this.#options = { ...DEFAULTS, ...options };
     if (this.#options.addresses.length === 0) throw new TypeError('a placement client needs at least one placement address');
     this.#host = options.host;
+    this.#prepareHandler = options.onPrepare;
     this.#backoff = new Backoff(this.#options.reconnectMinMs, this.#options.reconnectMaxMs);
   }
 
@@ -93,6 +95,11 @@ export class PlacementClient extends EventEmitter<{ committed: [PlacementTable];
 
   start(): void {
     this.#loop ??= this.#run();
+  }
+
+  /** Sets what a prepare waits for (the actor runtime hands away the actors that move). */
+  onPrepare(handler: (move: PendingMove) => Promise<void>): void {
+    this.#prepareHandler = handler;
   }
 
   /** Changes the registered actor types; the placement starts a table change. */
@@ -212,7 +219,7 @@ export class PlacementClient extends EventEmitter<{ committed: [PlacementTable];
     const move = new PendingMove(this.#table, PlacementTable.build(message.version, message.replicationFactor, message.members));
     this.#pending = move;
     try {
-      await this.#options.onPrepare?.(move);
+      await this.#prepareHandler?.(move);
     } catch (err) {
       this.#options.logger.error({ version: move.version, err: (err as Error).message }, 'draining for a table change failed; acking anyway');
     }

@@ -14,7 +14,9 @@ export type {
   Concurrency,
   WriteCondition,
 } from './store.js';
-export { createStateService } from './service.js';
+export { createStateService, storeOperations } from './service.js';
+export { storedKey } from './keys.js';
+export type { KeyPrefixRule } from './keys.js';
 export type { StateService, StateServiceOptions, NamedStateStore, StateValue, BulkStateItem, DeleteOptions } from './service.js';
 export { parseSaveRequest, parseBulkGetRequest, parseTransactionRequest, parseQueryOptions } from './requests.js';
 export type { SaveItem, TransactionItem, BulkGetRequest, RequestMetadata, StateOptions } from './requests.js';

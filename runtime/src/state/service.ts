@@ -129,15 +129,19 @@ export function createStateService(options: StateServiceOptions): StateService {
     async transact(storeName, operations) {
       const { store, rule } = target(storeName);
       if (operations.length === 0) return;
-      const prepared = operations.map((op): TransactionOperation => {
-        const request = toSetRequest(rule, op.item);
-        return op.operation === 'upsert' ? { operation: 'upsert', request } : { operation: 'delete', request: deleteOf(request) };
-      });
-      await store.transact(prepared).catch((err: unknown) => {
+      await store.transact(storeOperations(rule, operations)).catch((err: unknown) => {
         throw apiErrors.stateTransaction(withCallerKey(rule, err));
       });
     },
   };
+}
+
+/** A checked transaction as a store's operations, keys prefixed by `rule`. */
+export function storeOperations(rule: KeyPrefixRule, operations: readonly TransactionItem[]): TransactionOperation[] {
+  return operations.map((op): TransactionOperation => {
+    const request = toSetRequest(rule, op.item);
+    return op.operation === 'upsert' ? { operation: 'upsert', request } : { operation: 'delete', request: deleteOf(request) };
+  });
 }
 
 function toSetRequest(rule: KeyPrefixRule, item: SaveItem): SetRequest {

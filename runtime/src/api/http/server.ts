@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Router } from '@koa/router';
 import Koa from 'koa';
+import type { ActorRuntime } from '../../actors/index.js';
 import type { Readiness } from '../../health/index.js';
 import type { InvokeService } from '../../invoke/index.js';
 import type { Logger } from '../../logging/index.js';
@@ -14,12 +15,14 @@ import { invocation } from './routes/invoke.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { shutdownRoutes } from './routes/shutdown.js';
 import { stateRoutes } from './routes/state.js';
+import { actorRoutes } from './routes/actors.js';
 
 export interface HttpApiOptions {
   readonly appId: string;
   readonly logger: Logger;
   readonly maxBodyBytes: number;
   readonly state: StateService;
+  readonly actors: ActorRuntime;
   readonly invoke: InvokeService;
   readonly metadata: MetadataService;
   readonly readiness: Readiness;
@@ -40,6 +43,7 @@ export function createHttpApp(options: HttpApiOptions): Koa {
   healthRoutes(router, options);
   metadataRoutes(router, options);
   stateRoutes(router, options);
+  actorRoutes(router, options);
   shutdownRoutes(router, options);
   app.use(errorResponses(options.logger));
   app.use(cleanPaths());

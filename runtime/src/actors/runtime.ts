@@ -1,0 +1,109 @@
+/**
+ * The actor runtime of one sidecar, put together: the table of active actors, the router, the
+ * app target; what the HTTP API, the peer link and the placement client call into.
+ */
+import type { ActorCallRequest } from '@outrigger/placement';
+import type { Clock } from '../clock/index.js';
+import type { AppChannel, AppResponse, HeaderMap } from '../invoke/index.js';
+import type { Logger } from '../logging/index.js';
+import type { PeerPool } from '../peers/index.js';
+import type { PendingMove } from '../placement-client/index.js';
+import type { StateStore } from '../state/index.js';
+import type { ActorAppConfig } from './config/index.js';
+import type { ActorRef } from './keys.js';
+import { createWaitForGraph } from './lock/index.js';
+import { ActorRouter, type OwnerDirectory } from './router/index.js';
+import { createActorStateService, type ActorStateService } from './state/index.js';
+import { ActorTable } from './table/index.js';
+import { createAppTarget, type ActorTarget, type MethodCall } from './target/index.js';
+
+export interface ActorRuntimeOptions {
+  readonly selfHostId: string;
+  readonly appId: string;
+  /** Absent without `--app-port`: the sidecar then hosts no actors but can call them. */
+  readonly appChannel: AppChannel | undefined;
+  readonly owners: OwnerDirectory;
+  readonly peers: PeerPool;
+  /** The state store marked `actorStateStore: "true"`, if any. */
+  readonly stateStore: StateStore | undefined;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The longest the sidecar waits for the app to answer one actor callback. */
+  readonly callTimeoutMs: number;
+  readonly idleScanIntervalMs?: number;
+}
+
+export interface ActorInvocation {
+  readonly actor: ActorRef;
+  readonly method: string;
+  readonly call: MethodCall;
+  /** `Dapr-Reentrancy-Id` from the caller, if any. */
+  readonly chainId: string | undefined;
+}
+
+export interface ActorRuntime {
+  /** Actor state, for the app's requests during its turns. */
+  readonly state: ActorStateService;
+  /** Starts hosting the app's actor types (or none). */
+  host(config: ActorAppConfig): void;
+  hostedTypes(): string[];
+  /** A method call from the API, routed to wherever the actor lives. */
+  invoke(invocation: ActorInvocation): Promise<AppResponse>;
+  /** A call that another sidecar routed here. */
+  serveRemote(request: ActorCallRequest, signal: AbortSignal): Promise<AppResponse>;
+  /** A table change is prepared: hand away the local actors whose owner changes. */
+  prepare(move: PendingMove): Promise<void>;
+  activeActors(): Map<string, number>;
+  /** Graceful shutdown: deactivates every actor (draining each within its type's timeout). */
+  close(): Promise<void>;
+}
+
+/** Without an app nothing is hosted, so the table never reaches these. */
+const NO_APP: ActorTarget = {
+  invokeMethod: () => Promise.reject(new Error('no app')),
+  invokeTimer: () => Promise.reject(new Error('no app')),
+  invokeReminder: () => Promise.reject(new Error('no app')),
+  deactivate: () => Promise.resolve(),
+};
+
+export function createActorRuntime(options: ActorRuntimeOptions): ActorRuntime {
+  const target = options.appChannel ? createAppTarget({ appChannel: options.appChannel, callTimeoutMs: options.callTimeoutMs }) : NO_APP;
+  const table = new ActorTable({
+    target,
+    clock: options.clock,
+    graph: createWaitForGraph(),
+    logger: options.logger,
+    ...(options.idleScanIntervalMs !== undefined ? { idleScanIntervalMs: options.idleScanIntervalMs } : {}),
+  });
+  const router = new ActorRouter({ selfHostId: options.selfHostId, owners: options.owners, table, target, peers: options.peers, logger: options.logger });
+  const deadline = () => Date.now() + options.callTimeoutMs;
+
+  return {
+    state: createActorStateService({
+      appId: options.appId,
+      store: options.stateStore,
+      isActiveHere: (actor) => table.get(actor) !== undefined,
+    }),
+    host(config) {
+      table.setTypes(config.types);
+    },
+    hostedTypes: () => table.hostedTypes(),
+    invoke: (invocation) =>
+      router.call({ actor: invocation.actor, callback: 'method', name: invocation.method, call: invocation.call, chainId: invocation.chainId, deadline: deadline() }),
+    serveRemote(request, signal) {
+      const call = { verb: request.call.verb, query: request.call.query, headers: request.call.headers as HeaderMap, body: Buffer.from(request.call.body) };
+      const actor = { type: request.actorType, id: request.actorId };
+      return router.serveRemote(
+        { actor, callback: request.callback, name: request.name, call, chainId: request.chainId ?? '', path: request.path, deadline: Date.now() + request.timeoutMs },
+        signal,
+      );
+    },
+    async prepare(move) {
+      const moved = await table.deactivateWhere((a) => move.moves(a.ref.type, a.ref.id), 'rebalance');
+      if (moved > 0) options.logger.info({ version: move.version, actors: moved }, 'handed away actors for a table change');
+    },
+    activeActors: () => table.activeCounts(),
+    close: () => table.close(),
+  };
+}
+
