@@ -2,7 +2,8 @@
  * The sidecar's composition root: it builds every part in dependency order and hands each its
  * collaborators. Read top to bottom, it is the sidecar's architecture.
  */
-import { createActorRuntime, fetchActorAppConfig, type ActorRuntime } from './actors/index.js';
+import { actorOfHandoff, createActorRuntime, fetchActorAppConfig, statesFromHandoff, type ActorRuntime } from './actors/index.js';
+
 import { startHttpApi, type HttpApi } from './api/http/index.js';
 import { systemClock, type Clock } from './clock/index.js';
 import {
@@ -80,7 +81,13 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
     callTimeoutMs: options.appTimeoutMs,
   });
   cluster.placement.onPrepare((move) => actors.prepare(move));
-  cluster.serveActorCalls((request, _caller, signal) => actors.serveRemote(request, signal));
+  cluster.serveActors({
+    actorCall: (request, _caller, signal) => actors.serveRemote(request, signal),
+    timerHandoff: async (request) => {
+      actors.timers.adopt(actorOfHandoff(request), statesFromHandoff(request));
+      return { status: 204, headers: {}, body: new Uint8Array() };
+    },
+  });
 
   const readiness = new Readiness({ appPort: options.appPort, appAddress: options.appChannelAddress });
   const metadata = new MetadataService({

@@ -4,8 +4,11 @@ import { startApp, type FakeApp } from './app.js';
 export interface ActorEvent {
   readonly app: string;
   readonly actor: string;
-  readonly kind: 'activate' | 'deactivate' | 'turn-start' | 'turn-end';
+  readonly kind: 'activate' | 'deactivate' | 'turn-start' | 'turn-end' | 'timer' | 'reminder';
   readonly at: number;
+  /** For a timer or reminder: its name and the callback body. */
+  readonly name?: string;
+  readonly body?: unknown;
 }
 
 export interface ActorAppOptions {
@@ -53,6 +56,11 @@ export async function startActorApp(t: ExecutionContext, options: ActorAppOption
       record(actor, 'activate');
     }
     record(actor, 'turn-start');
+    const callback = /^(timer|remind)\/(.+)$/.exec(match[3] ?? '');
+    if (callback) {
+      const kind = callback[1] === 'timer' ? 'timer' : 'reminder';
+      events.push({ app: options.name, actor, kind, at: performance.now(), name: decodeURIComponent(callback[2]!), body: JSON.parse(req.body.toString() || 'null') });
+    }
     try {
       await serveMethod(match[3]!, actor, req.body, req.headers['dapr-reentrancy-id'] as string | undefined, res, counts, options);
     } finally {
@@ -73,6 +81,8 @@ async function serveMethod(
 ): Promise<void> {
   const input = body.length > 0 ? (JSON.parse(body.toString()) as Record<string, unknown>) : {};
   if (typeof input['delayMs'] === 'number') await new Promise((resolve) => setTimeout(resolve, input['delayMs'] as number));
+  const callback = /^(timer|remind)\/(.+)$/.exec(method);
+  if (callback) return void res.end();
   if (method === 'incr') {
     const count = (counts.get(actor) ?? 0) + 1;
     counts.set(actor, count);

@@ -93,6 +93,13 @@ const VALIDATORS: Record<Receiver, Record<string, Validator>> = {
       stringList(m['path'], 'path');
       integer(m['timeoutMs'], 'timeoutMs', 1, 24 * 3_600_000);
     },
+    'timer-handoff': (m) => {
+      requestId(m['id']);
+      text(m['actorType'], 'actorType');
+      text(m['actorId'], 'actorId');
+      list(m['timers'], 'timers').forEach((t, i) => handedOffTimer(t, `timers[${i}]`));
+      integer(m['timeoutMs'], 'timeoutMs', 1, 24 * 3_600_000);
+    },
     response: (m) => {
       requestId(m['id']);
       integer(m['status'], 'status', 100, 599);
@@ -124,6 +131,17 @@ function httpCall(raw: unknown, path: string): asserts raw is HttpCall {
   string(c['query'], `${path}.query`);
   headers(c['headers'], `${path}.headers`);
   bytes(c['body'], `${path}.body`);
+}
+
+function handedOffTimer(raw: unknown, path: string): void {
+  const t = record(raw, path);
+  text(t['name'], `${path}.name`);
+  for (const field of ['dueTime', 'period', 'ttl', 'callback']) string(t[field], `${path}.${field}`);
+  if (t['data'] !== undefined) bytes(t['data'], `${path}.data`);
+  instant(t['dueAt'], `${path}.dueAt`);
+  if (t['expiresAt'] !== undefined) instant(t['expiresAt'], `${path}.expiresAt`);
+  instant(t['nextDueAt'], `${path}.nextDueAt`);
+  integer(t['firedCount'], `${path}.firedCount`, 0, Number.MAX_SAFE_INTEGER);
 }
 
 /** Header values may be long or empty (cookies); the message size limit bounds them. */
@@ -168,6 +186,11 @@ function integer(raw: unknown, path: string, min: number, max: number): void {
 
 function version(raw: unknown, path: string): void {
   integer(raw, path, 1, Number.MAX_SAFE_INTEGER);
+}
+
+/** Epoch milliseconds; negative ones are valid (RFC 3339 reaches back to year 0000). */
+function instant(raw: unknown, path: string): void {
+  integer(raw, path, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
 }
 
 function requestId(raw: unknown): void {

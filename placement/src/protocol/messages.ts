@@ -124,7 +124,42 @@ export interface ActorCallRequest {
   readonly timeoutMs: number;
 }
 
-export type PeerRequestMessage = InvokeRequest | ActorCallRequest;
+/** One actor timer as its old owner hands it on (the runtime's TimerState on the wire). */
+export interface HandedOffTimer {
+  readonly name: string;
+  /** dueTime, period and ttl as the app wrote them; echoed in every callback. */
+  readonly dueTime: string;
+  readonly period: string;
+  readonly ttl: string;
+  /** The method the app's SDK calls on each fire; may be empty. */
+  readonly callback: string;
+  /** The create request's `data` as JSON text; absent when it had none. */
+  readonly data?: Uint8Array;
+  /** When the first fire was due (epoch ms); with `period` it rebuilds the schedule exactly. */
+  readonly dueAt: number;
+  /** After this instant (epoch ms) no fire is due; absent without a ttl. */
+  readonly expiresAt?: number;
+  /** The next fire's scheduled instant (epoch ms): the new owner keeps the cadence. */
+  readonly nextDueAt: number;
+  /** Fires so far, so `R<n>/` repetitions continue where they were. */
+  readonly firedCount: number;
+}
+
+/**
+ * An actor's in-memory timers, sent by the sidecar that held them to the actor's new owner after
+ * a table change, so they keep firing (notes §7.6). Answered with an empty response.
+ */
+export interface TimerHandoffRequest {
+  readonly kind: 'timer-handoff';
+  readonly v: number;
+  readonly id: number;
+  readonly actorType: string;
+  readonly actorId: string;
+  readonly timers: readonly HandedOffTimer[];
+  readonly timeoutMs: number;
+}
+
+export type PeerRequestMessage = InvokeRequest | ActorCallRequest | TimerHandoffRequest;
 
 export interface PeerResponse {
   readonly kind: 'response';
@@ -145,7 +180,7 @@ export interface PeerFailure {
   readonly message: string;
 }
 
-export type PeerMessage = PeerHelloMessage | InvokeRequest | ActorCallRequest | PeerResponse | PeerFailure;
+export type PeerMessage = PeerHelloMessage | InvokeRequest | ActorCallRequest | TimerHandoffRequest | PeerResponse | PeerFailure;
 
 /** Which side reads a message decides which kinds it accepts. */
 export interface ReceivedBy {

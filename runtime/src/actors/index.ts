@@ -9,3 +9,4 @@ export type { ActorRuntime, ActorRuntimeOptions, ActorInvocation } from './runti
 export { fetchActorAppConfig, parseActorAppConfig } from './config/index.js';
 export type { ActorAppConfig, ActorTypeSettings } from './config/index.js';
 export type { ActorRef } from './keys.js';
+export { actorOfHandoff, statesFromHandoff } from './timers/index.js';

@@ -16,6 +16,7 @@ import { ActorRouter, type OwnerDirectory } from './router/index.js';
 import { createActorStateService, type ActorStateService } from './state/index.js';
 import { ActorTable } from './table/index.js';
 import { createAppTarget, type ActorTarget, type MethodCall } from './target/index.js';
+import { createTimerMover, createTimerService, systemTimerClock, type TimerClock, type TimerService } from './timers/index.js';
 
 export interface ActorRuntimeOptions {
   readonly selfHostId: string;
@@ -31,6 +32,7 @@ export interface ActorRuntimeOptions {
   /** The longest the sidecar waits for the app to answer one actor callback. */
   readonly callTimeoutMs: number;
   readonly idleScanIntervalMs?: number;
+  readonly timerClock?: TimerClock;
 }
 
 export interface ActorInvocation {
@@ -44,6 +46,10 @@ export interface ActorInvocation {
 export interface ActorRuntime {
   /** Actor state, for the app's requests during its turns. */
   readonly state: ActorStateService;
+  /** Actor timers, in memory on the actor's owner; they move with it. */
+  readonly timers: TimerService;
+  /** Whether this sidecar hosts the actor's type. */
+  canHost(actor: ActorRef): boolean;
   /** Starts hosting the app's actor types (or none). */
   host(config: ActorAppConfig): void;
   hostedTypes(): string[];
@@ -68,42 +74,62 @@ const NO_APP: ActorTarget = {
 
 export function createActorRuntime(options: ActorRuntimeOptions): ActorRuntime {
   const target = options.appChannel ? createAppTarget({ appChannel: options.appChannel, callTimeoutMs: options.callTimeoutMs }) : NO_APP;
+  let timers: TimerService | undefined;
   const table = new ActorTable({
     target,
     clock: options.clock,
     graph: createWaitForGraph(),
     logger: options.logger,
+    onDeactivated: (actor) => timers?.drop(actor.key),
     ...(options.idleScanIntervalMs !== undefined ? { idleScanIntervalMs: options.idleScanIntervalMs } : {}),
   });
   const router = new ActorRouter({ selfHostId: options.selfHostId, owners: options.owners, table, target, peers: options.peers, logger: options.logger });
   const deadline = () => Date.now() + options.callTimeoutMs;
+  timers = createTimerService({
+    clock: options.timerClock ?? systemTimerClock,
+    logger: options.logger.child({ component: 'timers' }),
+    fire: async (actor, name, body) => void (await router.call({ actor, callback: 'timer', name, call: { verb: 'PUT', query: '', headers: {}, body }, deadline: deadline() })),
+  });
+  const mover = createTimerMover({
+    timers,
+    selfHostId: options.selfHostId,
+    ownerOf: (actor) => options.owners.ownerOf(actor.type, actor.id),
+    peers: options.peers,
+    timeoutMs: options.callTimeoutMs,
+    logger: options.logger,
+  });
 
   return {
-    state: createActorStateService({
-      appId: options.appId,
-      store: options.stateStore,
-      isActiveHere: (actor) => table.get(actor) !== undefined,
-    }),
-    host(config) {
-      table.setTypes(config.types);
-    },
+    state: createActorStateService({ appId: options.appId, store: options.stateStore, isActiveHere: (actor) => table.get(actor) !== undefined }),
+    timers,
+    canHost: (actor) => table.hosts(actor.type),
+    host: (config) => table.setTypes(config.types),
     hostedTypes: () => table.hostedTypes(),
     invoke: (invocation) =>
       router.call({ actor: invocation.actor, callback: 'method', name: invocation.method, call: invocation.call, chainId: invocation.chainId, deadline: deadline() }),
-    serveRemote(request, signal) {
-      const call = { verb: request.call.verb, query: request.call.query, headers: request.call.headers as HeaderMap, body: Buffer.from(request.call.body) };
-      const actor = { type: request.actorType, id: request.actorId };
-      return router.serveRemote(
-        { actor, callback: request.callback, name: request.name, call, chainId: request.chainId ?? '', path: request.path, deadline: Date.now() + request.timeoutMs },
-        signal,
-      );
-    },
+    serveRemote: (request, signal) => router.serveRemote(remoteCall(request), signal),
     async prepare(move) {
-      const moved = await table.deactivateWhere((a) => move.moves(a.ref.type, a.ref.id), 'rebalance');
+      const leaving = (actor: ActorRef) => move.moves(actor.type, actor.id) && move.to.ownerOf(actor.type, actor.id)?.hostId !== options.selfHostId;
+      mover.moveAway(leaving, move.settled());
+      const moved = await table.deactivateWhere((a) => leaving(a.ref), 'rebalance');
       if (moved > 0) options.logger.info({ version: move.version, actors: moved }, 'handed away actors for a table change');
     },
     activeActors: () => table.activeCounts(),
-    close: () => table.close(),
+    async close() {
+      timers?.close();
+      await table.close();
+    },
   };
 }
 
+function remoteCall(request: ActorCallRequest) {
+  return {
+    actor: { type: request.actorType, id: request.actorId },
+    callback: request.callback,
+    name: request.name,
+    call: { verb: request.call.verb, query: request.call.query, headers: request.call.headers as HeaderMap, body: Buffer.from(request.call.body) },
+    chainId: request.chainId ?? '',
+    path: request.path,
+    deadline: Date.now() + request.timeoutMs,
+  };
+}

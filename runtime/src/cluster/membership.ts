@@ -14,8 +14,8 @@ export interface ClusterMembership {
   readonly peers: PeerPool;
   /** Name resolution for service invocation, from the committed table. */
   readonly directory: AppDirectory;
-  /** Who serves actor calls that peers route here (the actor runtime, once it exists). */
-  serveActorCalls(handler: NonNullable<PeerHandler['actorCall']>): void;
+  /** Who serves actor calls and timer hand-offs that peers send here (the actor runtime, once it exists). */
+  serveActors(handlers: Required<Pick<PeerHandler, 'actorCall' | 'timerHandoff'>>): void;
   close(): Promise<void>;
 }
 
@@ -32,12 +32,16 @@ export interface MembershipOptions {
 export async function joinCluster({ options, appChannel, logger }: MembershipOptions): Promise<ClusterMembership> {
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   const identity = { appId: options.appId, namespace };
-  let actorCalls: PeerHandler['actorCall'];
+  let actors: Required<Pick<PeerHandler, 'actorCall' | 'timerHandoff'>> | undefined;
   const handler: PeerHandler = {
     ...createInvokeHandler({ appId: options.appId, appChannel }),
     actorCall: (request, caller, signal) => {
-      if (!actorCalls) throw apiErrors.actorRuntimeClosed();
-      return actorCalls(request, caller, signal);
+      if (!actors) throw apiErrors.actorRuntimeClosed();
+      return actors.actorCall(request, caller, signal);
+    },
+    timerHandoff: (request, caller, signal) => {
+      if (!actors) throw apiErrors.actorRuntimeClosed();
+      return actors.timerHandoff(request, caller, signal);
     },
   };
   const { server, host } = await startPeerEndpoint(options, identity, handler, logger);
@@ -55,7 +59,7 @@ export async function joinCluster({ options, appChannel, logger }: MembershipOpt
     placement,
     peers,
     directory: { instancesOf: (appId, ns) => (ns === namespace ? placement.table.instancesOf(appId) : []) },
-    serveActorCalls: (serve) => (actorCalls = serve),
+    serveActors: (handlers) => (actors = handlers),
     async close() {
       await placement.close();
       await server.close();

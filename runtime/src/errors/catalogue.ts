@@ -114,4 +114,19 @@ export const apiErrors = {
     new ApiError('ERR_ACTOR_STATE_TRANSACTION_SAVE', 500, `error saving actor transaction state: ${describeError(cause)}`, [], { cause }),
   actorRuntimeClosed: () => new ApiError('ERR_ACTOR_RUNTIME_CLOSED', 503, 'actor runtime is closed'),
   actorRuntimeNotFound: (detail: string) => new ApiError('ERR_ACTOR_RUNTIME_NOT_FOUND', 500, `the state store is not configured to use the actor runtime: ${detail}`),
+
+  // Actor reminders (messages as daprd's pkg/messages/predefined.go)
+  actorReminderNonHosted: () =>
+    new ApiError('ERR_ACTOR_REMINDER_NON_HOSTED', 403, 'operations on actor reminders are only possible on hosted actor types'),
+  actorReminderAlreadyExists: (name: string) => new ApiError('ERR_ACTOR_REMINDER_ALREADY_EXISTS', 409, `actor reminder already exists: ${name}`),
+  actorReminderNotFound: (name: string) => new ApiError('ERR_ACTOR_REMINDER_NOT_FOUND', 404, `actor reminder not found: ${name}`),
+  actorReminderCreate: (cause: unknown) =>
+    new ApiError('ERR_ACTOR_REMINDER_CREATE', 500, `error creating actor reminder: ${describeError(cause)}`, [], { cause }),
+  actorReminderGet: (cause: unknown) =>
+    new ApiError('ERR_ACTOR_REMINDER_GET', 500, `error getting actor reminder: ${describeError(cause)}`, [], { cause }),
+  actorReminderDelete: (cause: unknown) =>
+    new ApiError('ERR_ACTOR_REMINDER_DELETE', 500, `error deleting actor reminder: ${describeError(cause)}`, [], { cause }),
+
+  // Actor timers
+  actorTimerCreate: (detail: string) => new ApiError('ERR_ACTOR_TIMER_CREATE', 500, `error creating actor timer: ${detail}`),
 } as const;

@@ -7,6 +7,7 @@ import {
   PROTOCOL_VERSION,
   ProtocolError,
   type ActorCallRequest,
+  type TimerHandoffRequest,
   type InvokeRequest,
   type PeerFailure,
   type PeerRequestMessage,
@@ -37,6 +38,8 @@ export interface PeerHandler {
   invoke(request: InvokeRequest, caller: PeerIdentity, signal: AbortSignal): Promise<PeerReply>;
   /** Absent on a sidecar that hosts no actor runtime: actor calls are then refused. */
   actorCall?(request: ActorCallRequest, caller: PeerIdentity, signal: AbortSignal): Promise<PeerReply>;
+  /** Timers of actors that moved here in a table change. */
+  timerHandoff?(request: TimerHandoffRequest, caller: PeerIdentity, signal: AbortSignal): Promise<PeerReply>;
 }
 
 export interface InboundLinkContext {
@@ -70,7 +73,7 @@ class InboundLink {
 
   #onMessage(message: PeerMessage): void {
     if (!this.#caller) return this.#greet(message);
-    if (message.kind !== 'invoke' && message.kind !== 'actor-call') {
+    if (message.kind !== 'invoke' && message.kind !== 'actor-call' && message.kind !== 'timer-handoff') {
       throw new ProtocolError('PROTO_OUT_OF_ORDER', `a ${message.kind} is not a request`);
     }
     void this.#serve(message, this.#caller);
@@ -90,7 +93,7 @@ class InboundLink {
     let answer: PeerResponse | PeerFailure;
     try {
       const { handler } = this.context;
-      const reply = request.kind === 'invoke' ? await handler.invoke(request, caller, abort.signal) : await this.#actorCall(request, caller, abort.signal);
+      const reply = await this.#dispatch(handler, request, caller, abort.signal);
       answer = { kind: 'response', v: PROTOCOL_VERSION, id: request.id, status: reply.status, headers: reply.headers, body: reply.body };
     } catch (err) {
       answer = this.#failure(request.id, err);
@@ -102,10 +105,17 @@ class InboundLink {
     this.#channel.send(answer, (bytes) => this.#channel.send(this.#failure(request.id, tooLarge(request, bytes, this.context.limits))));
   }
 
-  #actorCall(request: ActorCallRequest, caller: PeerIdentity, signal: AbortSignal): Promise<PeerReply> {
-    const { handler } = this.context;
-    if (!handler.actorCall) throw apiErrors.internalDetail('this sidecar hosts no actors');
-    return handler.actorCall(request, caller, signal);
+  #dispatch(handler: PeerHandler, request: PeerRequestMessage, caller: PeerIdentity, signal: AbortSignal): Promise<PeerReply> {
+    switch (request.kind) {
+      case 'invoke':
+        return handler.invoke(request, caller, signal);
+      case 'actor-call':
+        if (!handler.actorCall) throw apiErrors.internalDetail('this sidecar hosts no actors');
+        return handler.actorCall(request, caller, signal);
+      case 'timer-handoff':
+        if (!handler.timerHandoff) throw apiErrors.internalDetail('this sidecar hosts no actors');
+        return handler.timerHandoff(request, caller, signal);
+    }
   }
 
   #failure(id: number, err: unknown): PeerFailure {

@@ -1,3 +1,4 @@
+import type { HttpCall } from '@outrigger/placement';
 /**
  * Shared setup of the peer link tests: recording loggers, in-process servers and pools that
  * close when the test ends, requests, and a raw websocket client that speaks bytes.
@@ -77,7 +78,7 @@ export function startPool(t: Owner, options: Partial<PeerPoolOptions> = {}): Pee
   return pool;
 }
 
-export function invoke(overrides: Partial<PeerRequest['call']> = {}, appId = 'callee'): PeerRequest {
+export function invoke(overrides: Partial<HttpCall> = {}, appId = 'callee'): PeerRequest {
   return {
     kind: 'invoke',
     appId,

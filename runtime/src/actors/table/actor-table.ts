@@ -28,6 +28,8 @@ export interface ActorTableOptions {
   readonly logger: Logger;
   /** How often idle actors are looked for. */
   readonly idleScanIntervalMs?: number;
+  /** Told of every deactivation, once the actor no longer takes calls (its timers stop). */
+  readonly onDeactivated?: (actor: ActiveActor, reason: string) => void;
 }
 
 export class ActorTable {
@@ -127,6 +129,7 @@ export class ActorTable {
     if (drainMs > 0) await Promise.race([actor.lock.drained(), delay(drainMs)]);
     actor.lock.close(reason);
     this.#active.delete(actor.key);
+    this.options.onDeactivated?.(actor, reason);
     try {
       await this.options.target.deactivate(actor.ref);
     } catch (err) {

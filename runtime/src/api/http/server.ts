@@ -16,6 +16,7 @@ import { metadataRoutes } from './routes/metadata.js';
 import { shutdownRoutes } from './routes/shutdown.js';
 import { stateRoutes } from './routes/state.js';
 import { actorRoutes } from './routes/actors.js';
+import { actorTimerRoutes } from './routes/actor-timers.js';
 
 export interface HttpApiOptions {
   readonly appId: string;
@@ -44,6 +45,7 @@ export function createHttpApp(options: HttpApiOptions): Koa {
   metadataRoutes(router, options);
   stateRoutes(router, options);
   actorRoutes(router, options);
+  actorTimerRoutes(router, { timers: options.actors.timers, canHost: (actor) => options.actors.canHost(actor), maxBodyBytes: options.maxBodyBytes });
   shutdownRoutes(router, options);
   app.use(errorResponses(options.logger));
   app.use(cleanPaths());
