@@ -30,6 +30,7 @@ export interface ActorApp extends FakeApp {
  * - `call` makes a nested actor call through the sidecar, forwarding Dapr-Reentrancy-Id, and
  *   answers what it got (status and body);
  * - `save` ({key, value}) and `load` ({key}) use the actor state API during the turn;
+ * - `hang` never answers;
  * - `fail` answers 500 with a body.
  * Activations are first calls after a deactivation; DELETE /actors/{type}/{id} deactivates.
  */
@@ -100,6 +101,7 @@ async function serveMethod(
     return void res.end(JSON.stringify({ status: nested.status, body: await nested.text() }));
   }
   if (method === 'save' || method === 'load') return stateCall(method, actor, input, options, res);
+  if (method === 'hang') return; // never answers: the sidecar must time out, not wait for ever
   if (method === 'fail') return void res.writeHead(500, { 'content-type': 'text/plain' }).end('the actor broke');
   res.writeHead(404).end(`no method ${method}`);
 }

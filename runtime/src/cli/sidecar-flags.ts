@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SIDECAR_DEFAULTS, outriggerHome, type SidecarOptions } from '../config/index.js';
+import { parseGoDuration } from '../durations/index.js';
 import { LOG_LEVELS, type LogLevel } from '../logging/index.js';
 
 /** The sidecar's flags, named as daprd's so users' habits carry over. Shared by `sidecar` and `run`. */
@@ -21,7 +22,8 @@ export function addSidecarFlags(command: Command): Command {
     .addOption(new Option('--log-level <level>', 'the least severe level that is logged').choices(LOG_LEVELS).default('info'))
     .option('--log-as-json', 'log JSON lines instead of text', false)
     .option('--dapr-http-max-request-size <MB>', 'the largest request body the API accepts, in MB', positiveNumber, 4)
-    .option('--dapr-graceful-shutdown-seconds <seconds>', 'how long a shutdown may wait for calls to finish', positiveNumber, 5);
+    .option('--dapr-graceful-shutdown-seconds <seconds>', 'how long a shutdown may wait for calls to finish', positiveNumber, 5)
+    .option('--app-call-timeout <duration>', 'how long the sidecar waits for the app to answer one call (Go duration)', duration, SIDECAR_DEFAULTS.appTimeoutMs);
 }
 
 interface SidecarFlags {
@@ -42,6 +44,7 @@ interface SidecarFlags {
   logAsJson: boolean;
   daprHttpMaxRequestSize: number;
   daprGracefulShutdownSeconds: number;
+  appCallTimeout: number;
 }
 
 export function sidecarOptionsFrom(flags: SidecarFlags, env: NodeJS.ProcessEnv = process.env): SidecarOptions {
@@ -63,6 +66,7 @@ export function sidecarOptionsFrom(flags: SidecarFlags, env: NodeJS.ProcessEnv =
     logAsJson: flags.logAsJson,
     maxRequestBodyBytes: Math.round(flags.daprHttpMaxRequestSize * 1024 * 1024),
     gracefulShutdownMs: flags.daprGracefulShutdownSeconds * 1000,
+    appTimeoutMs: flags.appCallTimeout,
     namespace: env['NAMESPACE'] || undefined,
     home: outriggerHome(env),
   };
@@ -78,6 +82,12 @@ function positiveNumber(text: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
   return n;
+}
+
+function duration(text: string): number {
+  const ms = parseGoDuration(text);
+  if (ms === undefined || ms <= 0) throw new InvalidArgumentError('must be a positive Go duration such as "30s" or "1m"');
+  return ms;
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -23,7 +23,7 @@ interface RingState {
 }
 
 /** A placement and `size` sidecars of one app id hosting `config.entities`. */
-export async function startActorCluster(t: ExecutionContext, size: number, config: Record<string, unknown>): Promise<ActorCluster> {
+export async function startActorCluster(t: ExecutionContext, size: number, config: Record<string, unknown>, sidecarArgs: string[] = []): Promise<ActorCluster> {
   const placement = await startPlacementProcess(t, ['--host-timeout', '1s']);
   const appId = uniqueId('actors');
   const events: ActorEvent[] = [];
@@ -31,7 +31,7 @@ export async function startActorCluster(t: ExecutionContext, size: number, confi
   const types = config['entities'] as string[];
   const addHost = async (): Promise<ActorHost> => {
     const app = await startActorApp(t, { name: `host-${hosts.length}`, config }, events);
-    const sidecar = await startSidecar(t, { appId, appPort: app.port, placement: placement.address });
+    const sidecar = await startSidecar(t, { appId, appPort: app.port, placement: placement.address, args: sidecarArgs });
     app.options.sidecarUrl = sidecar.url;
     const host = { app, sidecar };
     hosts.push(host);

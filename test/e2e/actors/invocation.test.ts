@@ -44,3 +44,13 @@ test('an app error is a 500 ERR_ACTOR_INVOKE_METHOD carrying the app body; an un
   t.is(unknown.status, 500);
   t.regex(JSON.parse(unknown.text).message, /did not find address for actor 'Nobody\/x'/);
 });
+
+test('an app call that hangs times out instead of wedging the actor', async (t) => {
+  const cluster = await startActorCluster(t, 1, { entities: ['Counter'] }, ['--app-call-timeout', '500ms']);
+  const { sidecar } = cluster.hosts[0]!;
+  const hung = await callActor(sidecar, 'Counter', 'h', 'hang');
+  t.is(hung.status, 500);
+  t.regex(JSON.parse(hung.text).message, /did not answer within 500 ms/);
+  const next = await callActor(sidecar, 'Counter', 'h', 'incr');
+  t.is(next.status, 200, 'the actor takes calls again');
+});
