@@ -79,6 +79,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
     clock,
     logger: logger.child({ component: 'actors' }),
     callTimeoutMs: options.appTimeoutMs,
+    owns: (actor) => cluster.placement.table.ownerOf(actor.type, actor.id)?.hostId === cluster.host.hostId,
   });
   cluster.placement.onPrepare((move) => actors.prepare(move));
   cluster.serveActors({

@@ -16,6 +16,7 @@ import { ActorRouter, type OwnerDirectory } from './router/index.js';
 import { createActorStateService, type ActorStateService } from './state/index.js';
 import { ActorTable } from './table/index.js';
 import { createAppTarget, type ActorTarget, type MethodCall } from './target/index.js';
+import { createReminderService, type ReminderService } from './reminders/index.js';
 import { createTimerMover, createTimerService, systemTimerClock, type TimerClock, type TimerService } from './timers/index.js';
 
 export interface ActorRuntimeOptions {
@@ -33,6 +34,8 @@ export interface ActorRuntimeOptions {
   readonly callTimeoutMs: number;
   readonly idleScanIntervalMs?: number;
   readonly timerClock?: TimerClock;
+  /** Whether this sidecar owns an actor by the committed table; only the owner fires its reminders. */
+  readonly owns?: (actor: ActorRef) => boolean;
 }
 
 export interface ActorInvocation {
@@ -48,6 +51,8 @@ export interface ActorRuntime {
   readonly state: ActorStateService;
   /** Actor timers, in memory on the actor's owner; they move with it. */
   readonly timers: TimerService;
+  /** Reminders, when the actor state store can keep them. */
+  readonly reminders: ReminderService | undefined;
   /** Whether this sidecar hosts the actor's type. */
   canHost(actor: ActorRef): boolean;
   /** Starts hosting the app's actor types (or none). */
@@ -90,6 +95,7 @@ export function createActorRuntime(options: ActorRuntimeOptions): ActorRuntime {
     logger: options.logger.child({ component: 'timers' }),
     fire: async (actor, name, body) => void (await router.call({ actor, callback: 'timer', name, call: { verb: 'PUT', query: '', headers: {}, body }, deadline: deadline() })),
   });
+  const reminders = startReminders(options, router, table);
   const mover = createTimerMover({
     timers,
     selfHostId: options.selfHostId,
@@ -102,6 +108,7 @@ export function createActorRuntime(options: ActorRuntimeOptions): ActorRuntime {
   return {
     state: createActorStateService({ appId: options.appId, store: options.stateStore, isActiveHere: (actor) => table.get(actor) !== undefined }),
     timers,
+    reminders,
     canHost: (actor) => table.hosts(actor.type),
     host: (config) => table.setTypes(config.types),
     hostedTypes: () => table.hostedTypes(),
@@ -117,9 +124,33 @@ export function createActorRuntime(options: ActorRuntimeOptions): ActorRuntime {
     activeActors: () => table.activeCounts(),
     async close() {
       timers?.close();
+      // Before the table: fires under way go back to the store, due at once for the next owner.
+      await reminders?.close();
       await table.close();
     },
   };
+}
+
+/** Reminders fire through the router like any turn; the app's cancel header ends them. */
+function startReminders(options: ActorRuntimeOptions, router: ActorRouter, table: ActorTable): ReminderService | undefined {
+  const storage = options.stateStore?.reminders;
+  if (!storage) return undefined;
+  const reminders = createReminderService({
+    appId: options.appId,
+    storage,
+    clock: options.timerClock ?? systemTimerClock,
+    owns: options.owns ?? (() => false),
+    hostedTypes: () => table.hostedTypes(),
+    leaseMs: Math.max(60_000, options.callTimeoutMs + 10_000),
+    logger: options.logger.child({ component: 'reminders' }),
+    fire: async (actor, name, body, { timeoutMs }) => {
+      const response = await router.call({ actor, callback: 'reminder', name, call: { verb: 'PUT', query: '', headers: {}, body }, deadline: Date.now() + timeoutMs });
+      const cancel = response.headers['x-daprremindercancel'];
+      return { cancel: String(Array.isArray(cancel) ? cancel[0] : (cancel ?? '')).toLowerCase() === 'true' };
+    },
+  });
+  reminders.start();
+  return reminders;
 }
 
 function remoteCall(request: ActorCallRequest) {

@@ -113,8 +113,7 @@ export class ActorRouter {
         await target.invokeTimer(actor.ref, request.name, request.call.body, signal);
         return EMPTY_OK;
       case 'reminder':
-        await target.invokeReminder(actor.ref, request.name, request.call.body, signal);
-        return EMPTY_OK;
+        return target.invokeReminder(actor.ref, request.name, request.call.body, signal);
     }
   }
 

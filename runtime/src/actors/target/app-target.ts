@@ -41,7 +41,8 @@ export interface ReminderPayload {
 export interface ActorTarget {
   invokeMethod(actor: ActorRef, method: string, call: MethodCall, chainId: string | undefined, signal: AbortSignal): Promise<AppResponse>;
   invokeTimer(actor: ActorRef, name: string, payload: Buffer, signal: AbortSignal): Promise<void>;
-  invokeReminder(actor: ActorRef, name: string, payload: Buffer, signal: AbortSignal): Promise<void>;
+  /** Returns the app's response: its `X-DaprReminderCancel` header ends a recurring reminder. */
+  invokeReminder(actor: ActorRef, name: string, payload: Buffer, signal: AbortSignal): Promise<AppResponse>;
   deactivate(actor: ActorRef): Promise<void>;
 }
 
@@ -66,6 +67,7 @@ export function createAppTarget(options: { appChannel: AppChannel; callTimeoutMs
   const callback = async (actor: ActorRef, kind: 'timer' | 'remind', name: string, payload: Buffer, signal: AbortSignal) => {
     const response = await send(`${actorPath(actor)}/method/${kind}/${encodeURIComponent(name)}`, 'PUT', JSON_HEADERS, payload, '', signal);
     if (response.status !== 200) throw apiErrors.actorInvoke(`the app answered ${response.status} to ${kind} ${name}: ${response.body.toString('utf8')}`);
+    return response;
   };
   return {
     async invokeMethod(actor, method, call, chainId, signal) {
@@ -74,7 +76,7 @@ export function createAppTarget(options: { appChannel: AppChannel; callTimeoutMs
       if (response.status === 200 || ERROR_RESPONSE_HEADER in response.headers) return response;
       throw apiErrors.actorInvoke(`the app answered ${response.status}: ${response.body.toString('utf8')}`);
     },
-    invokeTimer: (actor, name, payload, signal) => callback(actor, 'timer', name, payload, signal),
+    invokeTimer: async (actor, name, payload, signal) => void (await callback(actor, 'timer', name, payload, signal)),
     invokeReminder: (actor, name, payload, signal) => callback(actor, 'remind', name, payload, signal),
     async deactivate(actor) {
       const response = await send(actorPath(actor), 'DELETE', {}, Buffer.alloc(0), '');

@@ -17,6 +17,7 @@ import { shutdownRoutes } from './routes/shutdown.js';
 import { stateRoutes } from './routes/state.js';
 import { actorRoutes } from './routes/actors.js';
 import { actorTimerRoutes } from './routes/actor-timers.js';
+import { actorReminderRoutes } from './routes/actor-reminders.js';
 
 export interface HttpApiOptions {
   readonly appId: string;
@@ -45,6 +46,7 @@ export function createHttpApp(options: HttpApiOptions): Koa {
   metadataRoutes(router, options);
   stateRoutes(router, options);
   actorRoutes(router, options);
+  actorReminderRoutes(router, { reminders: options.actors.reminders, canHost: (actor) => options.actors.canHost(actor), maxBodyBytes: options.maxBodyBytes });
   actorTimerRoutes(router, { timers: options.actors.timers, canHost: (actor) => options.actors.canHost(actor), maxBodyBytes: options.maxBodyBytes });
   shutdownRoutes(router, options);
   app.use(errorResponses(options.logger));

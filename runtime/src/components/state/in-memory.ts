@@ -1,6 +1,7 @@
 /**
  * `state.in-memory`: a Map in this process, lost on restart and shared with nobody. Every
  * method runs synchronously to completion, so checks and writes are atomic without locks.
+ * Actor reminders live beside it (in-memory-reminders.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock/index.js';
@@ -17,6 +18,7 @@ import {
   type WriteCondition,
 } from '../../state/index.js';
 import type { ComponentDefinition } from '../registry.js';
+import { InMemoryReminderStorage } from './in-memory-reminders.js';
 
 interface Entry {
   readonly value: Buffer;
@@ -27,6 +29,8 @@ interface Entry {
 class InMemoryStateStore implements StateStore {
   readonly features: readonly StateFeature[] = ['ETAG', 'TRANSACTIONAL', 'TTL'];
   readonly #entries = new Map<string, Entry>();
+  /** Actor reminders, kept apart from the entries: they have their own index and no TTL. */
+  readonly reminders = new InMemoryReminderStorage();
   readonly #clock: Clock;
   readonly #sweeper: NodeJS.Timeout | undefined;
 

@@ -2,7 +2,7 @@
  * `state.redis`: Dapr's Redis layout, so Outrigger and daprd can share data. Each key is a hash
  * with `data` (the value bytes) and `version` (an integer etag, 1 on first write, incremented on
  * every write); TTL is Redis's own expiry. Every check-and-write is one Lua script, so it is
- * atomic on the server whatever other clients do.
+ * atomic on the server whatever other clients do. Actor reminders: redis-reminders.ts.
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../../logging/index.js';
@@ -23,6 +23,7 @@ import {
 import { ComponentMetadataError } from '../errors.js';
 import type { ComponentMetadata } from '../metadata.js';
 import type { ComponentDefinition } from '../registry.js';
+import { defineReminderCommands, RedisReminderStorage } from './redis-reminders.js';
 
 /** What the scripts reply when a check fails; the only string `#translate` looks for. */
 const MISMATCH_MARKER = 'OUTRIGGER_ETAG_MISMATCH';
@@ -107,6 +108,8 @@ const WARN_EVERY_MS = 30_000;
 
 class RedisStateStore implements StateStore {
   readonly features: readonly StateFeature[] = ['ETAG', 'TRANSACTIONAL', 'TTL'];
+  /** Actor reminders on the same connection (redis-reminders.ts has their layout). */
+  readonly reminders: RedisReminderStorage;
   readonly #client: Redis & ScriptCommands;
   readonly #address: string;
   readonly #defaultTtlSeconds: number | undefined;
@@ -128,7 +131,9 @@ class RedisStateStore implements StateStore {
     client.defineCommand('stateSet', { lua: SET_LUA, numberOfKeys: 1 });
     client.defineCommand('stateDelete', { lua: DELETE_LUA, numberOfKeys: 1 });
     client.defineCommand('stateTransact', { lua: TRANSACT_LUA });
+    defineReminderCommands(client);
     this.#client = client as Redis & ScriptCommands;
+    this.reminders = new RedisReminderStorage(client, (err) => this.#translate(err, []));
     client.on('error', (err: Error) => this.#onConnectionError(err));
     client.on('close', () => (this.#lostAt ??= Date.now()));
     client.on('ready', () => this.#onReady());

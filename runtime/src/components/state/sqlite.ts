@@ -2,7 +2,7 @@
  * `state.sqlite` (alias `state.sqlite3`): one table in a SQLite file, through better-sqlite3.
  * better-sqlite3 is synchronous, so each method runs to completion before another starts in this
  * process; `BEGIN IMMEDIATE` takes the write lock up front, so several processes sharing the file
- * cannot interleave a check and a write either.
+ * cannot interleave a check and a write either. Actor reminders: sqlite-reminders.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -25,6 +25,7 @@ import {
 import { ComponentMetadataError } from '../errors.js';
 import type { ComponentMetadata } from '../metadata.js';
 import type { ComponentDefinition } from '../registry.js';
+import { createReminderTable, SqliteReminderStorage } from './sqlite-reminders.js';
 
 interface SqliteOptions {
   readonly path: string;
@@ -44,6 +45,8 @@ type Statement<P extends unknown[], R = unknown> = Database.Statement<P, R>;
 
 class SqliteStateStore implements StateStore {
   readonly features: readonly StateFeature[] = ['ETAG', 'TRANSACTIONAL', 'TTL'];
+  /** Actor reminders, in `<tableName>_reminders` of the same file (sqlite-reminders.ts). */
+  readonly reminders: SqliteReminderStorage;
   readonly #db: Database.Database;
   readonly #clock: Clock;
   readonly #logger: Logger;
@@ -74,6 +77,8 @@ class SqliteStateStore implements StateStore {
       this.#removeExpired = this.#db.prepare(`DELETE FROM ${table} WHERE expires_at IS NOT NULL AND expires_at <= ?`);
       const transact = this.#db.transaction((operations: readonly TransactionOperation[]) => this.#apply(operations));
       this.#transact = (operations) => transact.immediate(operations);
+      createReminderTable(this.#db, `${table}_reminders`);
+      this.reminders = new SqliteReminderStorage(this.#db, `${table}_reminders`);
     } catch (err) {
       this.#db.close();
       throw err;

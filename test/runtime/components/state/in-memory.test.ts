@@ -8,6 +8,7 @@ import type { ComponentContext } from '../../../../runtime/src/components/regist
 import { eventually } from '../../../harness/eventually.js';
 import { uniqueId } from '../../../harness/ids.js';
 import { stateStoreConformance } from './conformance.js';
+import { reminderStorageConformance } from './reminders-conformance.js';
 
 function context(clock: ManualClock): ComponentContext {
   return { appId: uniqueId('app'), namespace: undefined, logger: pino({ level: 'silent' }), clock };
@@ -17,6 +18,13 @@ stateStoreConformance('in-memory', async () => {
   const clock = new ManualClock();
   const store = await inMemoryStateStore.create(ComponentMetadata.from({}), context(clock));
   return { store, clock, keyPrefix: uniqueId('mem') };
+});
+
+// One store is all the sidecars there are: its methods are atomic by running to completion.
+reminderStorageConformance('in-memory', async (t) => {
+  const store = await inMemoryStateStore.create(ComponentMetadata.from({}), context(new ManualClock()));
+  t.teardown(() => store.close());
+  return { store, other: store };
 });
 
 test('in-memory: the sweep removes expired entries', async (t) => {

@@ -12,6 +12,7 @@ import { eventually } from '../../../harness/eventually.js';
 import { redisAddress, uniqueId } from '../../../harness/ids.js';
 import { TcpProxy } from '../../../harness/tcp-proxy.js';
 import { stateStoreConformance } from './conformance.js';
+import { reminderStorageConformance } from './reminders-conformance.js';
 
 const redis = redisAddress();
 const redisHost = `${redis.host}:${redis.port}`;
@@ -50,6 +51,15 @@ stateStoreConformance('redis', async (t) => {
   const keyPrefix = uniqueId('redis');
   direct(t, keyPrefix);
   return { store: await open(t), keyPrefix };
+});
+
+// Two stores, two connections: as two sidecars share one Redis.
+reminderStorageConformance('redis', async (t, appIds) => {
+  for (const appId of appIds) {
+    direct(t, `reminders||${appId}||`);
+    direct(t, `reminders-due||${appId}||`);
+  }
+  return { store: await open(t), other: await open(t) };
 });
 
 test('redis: an etag that is not a version is invalid, and nothing is written', async (t) => {

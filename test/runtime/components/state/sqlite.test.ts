@@ -14,6 +14,7 @@ import { EtagMismatchError, type StateStore } from '../../../../runtime/src/stat
 import { eventually } from '../../../harness/eventually.js';
 import { uniqueId } from '../../../harness/ids.js';
 import { stateStoreConformance } from './conformance.js';
+import { reminderStorageConformance } from './reminders-conformance.js';
 
 function context(clock = new ManualClock()): ComponentContext {
   return { appId: uniqueId('app'), namespace: undefined, logger: pino({ level: 'silent' }), clock };
@@ -43,6 +44,12 @@ stateStoreConformance('sqlite', async (t) => {
   const clock = new ManualClock();
   const store = await sqliteStateStore.create(ComponentMetadata.from({ connectionString: tempDatabase(t) }), context(clock));
   return { store, clock, keyPrefix: uniqueId('sqlite') };
+});
+
+// Two stores on one file, as two sidecars (or processes) would share it.
+reminderStorageConformance('sqlite', async (t) => {
+  const path = tempDatabase(t);
+  return { store: await open(t, { connectionString: path }), other: await open(t, { connectionString: path }) };
 });
 
 test('sqlite: creates the directory, the table, its index and WAL mode', async (t) => {
