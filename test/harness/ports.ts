@@ -1,13 +1,2 @@
-import { createServer } from 'node:net';
-
-/** A port nobody listens on right now (the OS picked it, then it was released). */
-export function freePortForTest(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A port nobody listens on right now (the OS picked it, then it was released): the runtime's own helper. */
+export { freePort as freePortForTest } from '../../runtime/src/net/index.js';
