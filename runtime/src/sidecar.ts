@@ -43,12 +43,8 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
   const logger = deps.logger ?? createLogger({ level: options.logLevel, json: options.logAsJson, appId: options.appId });
   const configuration = await readConfigurationFiles(options.configFiles);
 
-  const components = await loadResources(options, {
-    logger,
-    clock: deps.clock ?? systemClock,
-    registry: deps.registry ?? createBuiltinRegistry(),
-  });
   const clock = deps.clock ?? systemClock;
+  const components = await loadResources(options, { logger, clock, registry: deps.registry ?? createBuiltinRegistry() });
   const state = createStateService({ appId: options.appId, namespace: options.namespace, stores: stateStoresOf(components) });
 
   const appChannel =
@@ -124,6 +120,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
       port: options.httpPort,
     });
   } catch (err) {
+    await actors.close();
     await cluster.close();
     await closeComponents(components, logger);
     throw err;
