@@ -141,7 +141,9 @@ function startReminders(options: ActorRuntimeOptions, router: ActorRouter, table
     clock: options.timerClock ?? systemTimerClock,
     owns: options.owns ?? (() => false),
     hostedTypes: () => table.hostedTypes(),
-    leaseMs: Math.max(60_000, options.callTimeoutMs + 10_000),
+    // A short lease, renewed while a fire runs: a crashed owner's reminders move within seconds.
+    leaseMs: 3000,
+    fireTimeoutMs: options.callTimeoutMs,
     logger: options.logger.child({ component: 'reminders' }),
     fire: async (actor, name, body, { timeoutMs }) => {
       const response = await router.call({ actor, callback: 'reminder', name, call: { verb: 'PUT', query: '', headers: {}, body }, deadline: Date.now() + timeoutMs });

@@ -78,3 +78,31 @@ test('after a kill -9 of their host, reminders keep firing from the new owner wi
     redis.disconnect();
   });
 });
+
+test('after an outage, a reminder that missed fires fires once, then resumes its period (no flood)', async (t) => {
+  const home = await tempDir(t);
+  const appId = uniqueId('rem-catchup');
+  const events: ActorEvent[] = [];
+  const app = await startActorApp(t, { name: 'only', config: { entities: ['Alarm'] } }, events);
+  const first = await startSidecar(t, { appId, appPort: app.port, home });
+  app.options.sidecarUrl = first.url;
+  await waitUntil('Alarm is hosted', async () => (await reminder(first, 'GET', 'Alarm/z', 'none')).status !== 403);
+  t.is((await reminder(first, 'POST', 'Alarm/z', 'beat', { dueTime: '0s', period: '300ms' })).status, 204);
+  await waitUntil('it fired', () => firesOf(events, 'Alarm/z').length >= 1);
+
+  await first.stop();
+  // The outage: about seven periods with nobody to fire the reminder.
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const backAt = performance.now();
+  const second = await startSidecar(t, { appId, appPort: app.port, home });
+  app.options.sidecarUrl = second.url;
+  await waitUntil('it fires again', () => firesOf(events, 'Alarm/z', backAt).length >= 1, { timeoutMs: 10_000 });
+  const caughtUp = firesOf(events, 'Alarm/z', backAt)[0]!.at;
+  await waitUntil('it resumed its period', () => firesOf(events, 'Alarm/z', caughtUp).length >= 2, { timeoutMs: 5_000 });
+  // The catch-up fire, then the cadence resumes on its original grid: the next slot may come
+  // at any point within one period, but never the six or so a flood would replay.
+  const burst = firesOf(events, 'Alarm/z', backAt).filter((e) => e.at - caughtUp < 250);
+  t.true(burst.length <= 2, `${burst.length} fires right after the outage: one catch-up, not one per missed period`);
+  const [next, after] = firesOf(events, 'Alarm/z', caughtUp);
+  t.true(after!.at - next!.at > 200, 'then the period again');
+});

@@ -39,8 +39,14 @@ export interface ReminderTuning {
   readonly pollIntervalMs: number;
   /** Due entries read, claimed and completed per storage call. Default 256. */
   readonly batchSize: number;
-  /** How long a claimed fire is this sidecar's before another may take it over. Default 60 s. */
+  /**
+   * How long a claimed fire is this sidecar's before another may take it over; renewed every
+   * third of it while the fire runs, so a crashed sidecar's fires are taken over this soon.
+   * Default 60 s.
+   */
   readonly leaseMs: number;
+  /** The longest one delivery may take; default: derived from the lease. */
+  readonly fireTimeoutMs?: number;
   /** Fires running at once; the loop reads no more due entries while this many run. Default 1024. */
   readonly maxInFlight: number;
   /** Default DEFAULT_RETRY: 10 attempts, backing off from 1 s to 60 s. */
@@ -107,7 +113,7 @@ export class ReminderScheduler {
   constructor(options: SchedulerOptions) {
     this.#o = options;
     this.#completions = new CompletionBatcher(options.storage, options.batchSize);
-    this.#fireTimeoutMs = Math.max(1, options.leaseMs - Math.min(5_000, options.leaseMs / 4));
+    this.#fireTimeoutMs = options.fireTimeoutMs ?? Math.max(1, options.leaseMs - Math.min(5_000, options.leaseMs / 4));
     this.#deliveries = new Deliveries(this.#fireTimeoutMs);
   }
 
@@ -236,29 +242,61 @@ export class ReminderScheduler {
 
   async #claimAndFire(entries: readonly DueReminder[]): Promise<number> {
     if (entries.length === 0) return 0;
-    const claims = await this.#o.storage.claim(entries, this.#o.clock.now() + this.#o.leaseMs);
+    const leaseUntil = this.#o.clock.now() + this.#o.leaseMs;
+    const claims = await this.#o.storage.claim(entries, leaseUntil);
     let won = 0;
     claims.forEach((claimed, i) => {
       if (!claimed) return;
       won++;
-      const run: Promise<void> = this.#fireClaimed(entries[i]!.key, claimed).finally(() => this.#inFlight.delete(run));
+      const lease = { revision: claimed.revision, until: leaseUntil };
+      const run: Promise<void> = this.#fireClaimed(entries[i]!.key, claimed, lease).finally(() => this.#inFlight.delete(run));
       this.#inFlight.add(run);
     });
     return won;
   }
 
   /** Never rejects: every failure ends in a completion, a log line, or a lease left to run out. */
-  async #fireClaimed(key: ReminderKey, claimed: ClaimedReminder): Promise<void> {
+  async #fireClaimed(key: ReminderKey, claimed: ClaimedReminder, lease: Lease): Promise<void> {
     const record = this.#decode(key, claimed);
     if (!record) return;
-    const next = this.#afterFire(key, record, await this.#attempt(key, record));
+    const stopRenewing = this.#keepLease(key, lease);
+    const outcome = await this.#attempt(key, record);
+    await stopRenewing();
+    const next = this.#afterFire(key, record, outcome);
     try {
-      const applied = await this.#completions.add({ key, revision: claimed.revision, next });
+      const applied = await this.#completions.add({ key, revision: lease.revision, next });
       if (!applied) this.#o.logger.debug(describe(key), 'the reminder was changed or deleted while it fired; the newer write stands');
       else if (next) this.notify(next.dueAt);
     } catch (err) {
       this.#o.logger.warn({ ...describe(key), err: message(err) }, 'could not record a reminder fire; it fires again when its lease ends');
     }
+  }
+
+  /**
+   * Renews the claim every third of the lease while the fire runs (a claim at the lease's own due
+   * time, so it fails once anyone else took the reminder over). The returned stop waits for a
+   * renewal under way, so the completion uses the latest revision.
+   */
+  #keepLease(key: ReminderKey, lease: Lease): () => Promise<void> {
+    let stopped = false;
+    let pending: Promise<void> = Promise.resolve();
+    let handle: unknown;
+    const renew = () => {
+      pending = (async () => {
+        const until = this.#o.clock.now() + this.#o.leaseMs;
+        const [renewed] = await this.#o.storage.claim([{ key, dueAt: lease.until }], until).catch(() => [undefined]);
+        if (!renewed) return;
+        lease.revision = renewed.revision;
+        lease.until = until;
+        if (!stopped) handle = this.#o.clock.setTimeout(renew, this.#o.leaseMs / 3);
+      })();
+    };
+    handle = this.#o.clock.setTimeout(renew, this.#o.leaseMs / 3);
+    return async () => {
+      stopped = true;
+      this.#o.clock.clearTimeout(handle as never);
+      await pending;
+    };
   }
 
   /**
@@ -332,6 +370,12 @@ export class ReminderScheduler {
     this.#o.logger[warn ? 'warn' : 'debug']({ err: message(err) }, 'reminder storage failed; trying again at the next tick');
     return NOTHING;
   }
+}
+
+/** A claim held while its fire runs: renewals move both fields on. */
+interface Lease {
+  revision: string;
+  until: number;
 }
 
 /** The next fire after a successful (or given up) one, or undefined when the reminder is done. */

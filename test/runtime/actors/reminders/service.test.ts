@@ -1,5 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
 import { ApiError } from '../../../../runtime/src/errors/index.js';
+import type { ReminderStorage } from '../../../../runtime/src/state/store.js';
 import { cat, gate, T0, times, world } from './helpers.js';
 
 async function rejectsWith(t: ExecutionContext, promise: Promise<unknown>, code: string, status: number): Promise<ApiError | undefined> {
@@ -271,12 +272,26 @@ test('a fire that keeps failing is given up after maxAttempts; a periodic remind
 test('a sidecar that dies mid-fire leaves a lease: the reminder fires again, elsewhere, when it ends', async (t) => {
   const w = world(t);
   const hang = gate();
-  const dying = w.sidecar('dying', { leaseMs: 30_000 });
+  // A dead process renews nothing: its store calls fail from the moment it dies.
+  let died = false;
+  const s = w.storage;
+  const mortal: ReminderStorage = {
+    upsert: (r, o) => s.upsert(r, o),
+    get: (k) => s.get(k),
+    delete: (k) => s.delete(k),
+    listByActor: (scope, id) => s.listByActor(scope, id),
+    duePartitions: (scope, now) => s.duePartitions(scope, now),
+    fetchDue: (scope, p, now, limit, offset) => s.fetchDue(scope, p, now, limit, offset),
+    claim: (claims, until) => (died ? Promise.reject(new Error('the process died')) : s.claim(claims, until)),
+    complete: (completions) => s.complete(completions),
+  };
+  const dying = w.sidecar('dying', { leaseMs: 30_000, storage: mortal });
   const survivor = w.sidecar('survivor', { leaseMs: 30_000 });
   await dying.create(cat, 'wake', {});
   w.answer((f) => (f.by === 'dying' ? hang.promise.then(() => ({ cancel: false })) : { cancel: false }));
   const stuck = dying.runDue(); // claims, fires, never completes: as if the process died
   await new Promise((resolve) => setImmediate(resolve));
+  died = true;
   t.is(await survivor.runDue(), 0);
   await w.clock.advance(29_999);
   t.is(await survivor.runDue(), 0);
@@ -286,6 +301,24 @@ test('a sidecar that dies mid-fire leaves a lease: the reminder fires again, els
   hang.release();
   await stuck; // the zombie's completion finds a newer revision and changes nothing
   t.deepEqual(await survivor.list(cat), []);
+});
+
+test('a fire that runs longer than the lease keeps it by renewing: nobody else takes it over', async (t) => {
+  const w = world(t);
+  const hang = gate();
+  const slow = w.sidecar('slow', { leaseMs: 30_000 });
+  const other = w.sidecar('other', { leaseMs: 30_000 });
+  await slow.create(cat, 'wake', {});
+  w.answer((f) => (f.by === 'slow' ? hang.promise.then(() => ({ cancel: false })) : { cancel: false }));
+  const running = slow.runDue();
+  await new Promise((resolve) => setImmediate(resolve));
+  for (let i = 0; i < 9; i++) {
+    await w.clock.advance(10_000);
+    t.is(await other.runDue(), 0, `still leased after ${(i + 1) * 10} s`);
+  }
+  hang.release();
+  await running;
+  t.deepEqual(w.fired.map((f) => f.by), ['slow']);
 });
 
 test('closing a sidecar hands its fires in flight back, due at once for the next owner', async (t) => {
