@@ -10,12 +10,11 @@
  * - throughput: BENCH_ACTORS actors, BENCH_CONCURRENCY callers, through sidecar A.
  * Aims (from the issue): remote p50 ≤ 0.5 ms, p99 ≤ 2 ms; ≥ 10,000 calls/s through one sidecar.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { Pool } from 'undici';
 import { freePort } from '../runtime/src/net/index.js';
 import { startActorApp } from './lib/actor-app.js';
 import type { Benchmark } from './lib/benchmark.js';
+import { saveResults } from './lib/results.js';
 import { keepAlivePool, readBody } from './lib/http.js';
 import { runBatch, type Operation } from './lib/measure.js';
 import { startNoopServer } from './lib/noop-server.js';
@@ -40,7 +39,6 @@ const ACTOR_STATE_STORE = [
   '      value: "true"',
   '',
 ].join('\n');
-const RESULTS_FILE = fileURLToPath(new URL('./results/actors.json', import.meta.url));
 
 export const benchmark: Benchmark = {
   name: 'actors',
@@ -73,8 +71,7 @@ async function runActorBench(signal: AbortSignal): Promise<void> {
       [`activation, ${concurrency} in flight`, await timed(call(freshIds(ops)), ops, concurrency, signal)],
     ]);
     print(rows);
-    await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-    await writeFile(RESULTS_FILE, JSON.stringify(Object.fromEntries(rows), null, 2));
+    await saveResults('actors', Object.fromEntries(rows));
   } finally {
     await teardown.run();
   }

@@ -12,12 +12,12 @@
  * prepares is most of the profile), so the figures are an upper bound for the placement.
  * Nothing fails on slowness: it prints a table and writes bench/results/dissemination.json.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { startPlacement, type HostRecord, type Placement, type RoundComplete } from '@outrigger/placement';
 import type { Benchmark } from './lib/benchmark.js';
+import { saveResults } from './lib/results.js';
 import { SimulatedSidecar } from './lib/placement-sidecar.js';
 import { envInt } from './lib/settings.js';
 import { percentile } from './lib/stats.js';
@@ -28,7 +28,6 @@ const AIM_P99_MS = 100;
 /** A round that has not completed by then means something is broken, not slow. */
 const ROUND_DEADLINE_MS = 30_000;
 const ACTOR_TYPES = ['Cart', 'Counter', 'Timer'];
-const RESULTS_FILE = fileURLToPath(new URL('./results/dissemination.json', import.meta.url));
 
 interface Settings {
   readonly hosts: number;
@@ -250,9 +249,7 @@ async function writeResults(settings: Settings, fromScratch: FromScratchReport, 
     changes: summaries,
     samplesMs: samples.map((s) => ({ change: s.change, ms: Number(s.ms.toFixed(3)) })),
   };
-  await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-  await writeFile(RESULTS_FILE, `${JSON.stringify(document, null, 2)}\n`);
-  console.log(`\nresults written to ${RESULTS_FILE}`);
+  await saveResults('dissemination', document);
 }
 
 // `node --import=tsx bench/dissemination.ts` runs it alone; bench/run.ts imports it instead.

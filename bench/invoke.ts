@@ -11,11 +11,10 @@
  * Sequential latency first, then throughput with BENCH_CONCURRENCY calls in flight.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { Pool } from 'undici';
 import { freePort } from '../runtime/src/net/index.js';
 import type { Benchmark } from './lib/benchmark.js';
+import { saveResults } from './lib/results.js';
 import { keepAlivePool, readBody } from './lib/http.js';
 import { runBatch, type Operation } from './lib/measure.js';
 import { startNoopServer } from './lib/noop-server.js';
@@ -26,7 +25,6 @@ import { format, printTable } from './lib/table.js';
 import { Teardown } from './lib/teardown.js';
 
 const AIM_MS = 0.3;
-const RESULTS_FILE = fileURLToPath(new URL('./results/invoke.json', import.meta.url));
 const PATHS = ['direct', 'one sidecar', 'two sidecars'] as const;
 type PathName = (typeof PATHS)[number];
 
@@ -50,8 +48,7 @@ async function runInvokeBench(signal: AbortSignal): Promise<void> {
     printSection(`Concurrency ${concurrency}`, parallel);
     const overhead = sequential.get('two sidecars')!.p50Ms - sequential.get('direct')!.p50Ms;
     console.log(`\ntwo sidecar hops add ${format.ms(overhead)} ms at p50 (aim ≤ ${AIM_MS} ms; Dapr adds 0.9–1.1 ms): ${overhead <= AIM_MS ? 'within' : 'above'} the aim`);
-    await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-    await writeFile(RESULTS_FILE, JSON.stringify({ sequential: Object.fromEntries(sequential), parallel: Object.fromEntries(parallel), overheadP50Ms: overhead }, null, 2));
+    await saveResults('invoke', { sequential: Object.fromEntries(sequential), parallel: Object.fromEntries(parallel), overheadP50Ms: overhead });
   } finally {
     await teardown.run();
   }

@@ -14,9 +14,7 @@
  * table and writes bench/results/reminders.json.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Redis } from 'ioredis';
@@ -28,6 +26,7 @@ import { ComponentMetadata } from '../runtime/src/components/metadata.js';
 import { redisStateStore } from '../runtime/src/components/state/redis.js';
 import type { ReminderStorage, StateStore } from '../runtime/src/state/store.js';
 import type { Benchmark } from './lib/benchmark.js';
+import { saveResults } from './lib/results.js';
 import { runBatch } from './lib/measure.js';
 import { deleteByPrefix, redisAddress, redisHost, redisVersion } from './lib/redis.js';
 import { envInt } from './lib/settings.js';
@@ -35,7 +34,6 @@ import { Samples } from './lib/stats.js';
 import { format, printTable } from './lib/table.js';
 import { Teardown } from './lib/teardown.js';
 
-const RESULTS_FILE = fileURLToPath(new URL('./results/reminders.json', import.meta.url));
 const AIMS = { registrationsPerSec: 10_000, firesPerSec: 20_000 };
 /** How long the memory phase lets the loop poll the registered (not yet due) reminders. */
 const POLL_WINDOW_MS = 3_000;
@@ -255,7 +253,5 @@ async function writeResults(results: Record<string, unknown> & { registrations: 
     ...rest,
     registrations: registrations.summary(),
   };
-  await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-  await writeFile(RESULTS_FILE, `${JSON.stringify(document, null, 2)}\n`);
-  console.log(`\nresults written to ${RESULTS_FILE}`);
+  await saveResults('reminders', document);
 }

@@ -19,12 +19,11 @@
  * Nothing here fails on slowness: it prints a table and writes bench/results/state.json.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import type { Pool } from 'undici';
 import type { Benchmark } from './lib/benchmark.js';
+import { saveResults } from './lib/results.js';
 import { keepAlivePool, readBody } from './lib/http.js';
 import { runBatch, type Operation } from './lib/measure.js';
 import { startNoopServer } from './lib/noop-server.js';
@@ -40,7 +39,6 @@ const STORE = 'bench';
 const KEY_SPACE = 1_000;
 /** The issue's aim for the sidecar's p50 overhead over direct Redis. */
 const AIM_MS = 0.15;
-const RESULTS_FILE = fileURLToPath(new URL('./results/state.json', import.meta.url));
 
 const OPERATIONS = ['save', 'get'] as const;
 type OperationName = (typeof OPERATIONS)[number];
@@ -361,7 +359,5 @@ async function writeResults(results: ResultsFile): Promise<void> {
     aimMs: AIM_MS,
     ...results.report,
   };
-  await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-  await writeFile(RESULTS_FILE, `${JSON.stringify(document, null, 2)}\n`);
-  console.log(`\nresults written to ${RESULTS_FILE}`);
+  await saveResults('state', document);
 }
