@@ -28,6 +28,11 @@ export interface Sidecar {
   readonly logger: Logger;
   /** Resolves when the sidecar asks to stop (`POST /v1.0/shutdown`). */
   readonly shutdownRequested: Promise<void>;
+  /**
+   * Resolves with the reason when the sidecar cannot go on after start-up (the app declares
+   * actor types it cannot host); the process should then stop with an error.
+   */
+  readonly failed: Promise<Error>;
   /** Stops taking calls, then closes the app channel and the components. Idempotent. */
   close(): Promise<void>;
 }
@@ -104,6 +109,8 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
 
   let requestShutdown!: () => void;
   const shutdownRequested = new Promise<void>((resolve) => (requestShutdown = resolve));
+  let fail!: (reason: Error) => void;
+  const failed = new Promise<Error>((resolve) => (fail = resolve));
   let api: HttpApi;
   try {
     api = await startHttpApi({
@@ -129,7 +136,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
   void readiness.waitForApp().then(async () => {
     if (!readiness.appReady || !appChannel) return;
     logger.info({ appPort: options.appPort }, 'app port is open');
-    await registerHostedActorTypes(appChannel, { actors, cluster, stores: components }, logger);
+    await registerHostedActorTypes(appChannel, { actors, cluster, stores: components }, logger).catch(fail);
   });
 
   let closing: Promise<void> | undefined;
@@ -137,6 +144,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
     httpPort: api.port,
     logger,
     shutdownRequested,
+    failed,
     close: () =>
       (closing ??= (async () => {
         readiness.stop();
@@ -162,30 +170,33 @@ async function loadResources(
 
 /**
  * Reads the app's actor types from `GET /dapr/config`, starts hosting them and registers them
- * with the placement. Hosting needs a state store marked `actorStateStore: "true"`.
+ * with the placement. Hosting needs a state store marked `actorStateStore: "true"`: without one
+ * it rejects, because a sidecar that silently hosts nothing leaves every call to those types
+ * failing far from the cause.
  */
 async function registerHostedActorTypes(
   appChannel: AppChannel,
   parts: { actors: ActorRuntime; cluster: ClusterMembership; stores: readonly LoadedComponent[] },
   logger: Logger,
 ): Promise<void> {
+  let config;
   try {
-    const config = await fetchActorAppConfig(appChannel);
-    for (const warning of config.warnings) logger.warn(warning);
-    if (config.types.size === 0) return;
-    if (!actorStateStoreOf(parts.stores)) {
-      logger.error(
-        { actorTypes: [...config.types.keys()] },
-        'the app declares actor types, but no state store is marked actorStateStore: "true"; hosting no actors (add that metadata to one state store component)',
-      );
-      return;
-    }
-    parts.actors.host(config);
-    parts.cluster.placement.setActorTypes([...config.types.keys()]);
-    logger.info({ actorTypes: [...config.types.keys()] }, 'hosting actor types');
+    config = await fetchActorAppConfig(appChannel);
   } catch (err) {
     logger.warn({ err: (err as Error).message }, 'could not read the actor configuration from GET /dapr/config');
+    return;
   }
+  for (const warning of config.warnings) logger.warn(warning);
+  if (config.types.size === 0) return;
+  const types = [...config.types.keys()];
+  if (!actorStateStoreOf(parts.stores)) {
+    throw new Error(
+      `the app declares actor types (${types.join(', ')}), but no state store is marked actorStateStore: "true"; add that metadata to one state store component that has etags and transactions`,
+    );
+  }
+  parts.actors.host(config);
+  parts.cluster.placement.setActorTypes(types);
+  logger.info({ actorTypes: types }, 'hosting actor types');
 }
 
 /** The state store marked `actorStateStore: "true"`; it must have etags and transactions. */

@@ -17,21 +17,25 @@ export function sidecarCommand(): Command {
       sidecar.logger.info({ httpPort: sidecar.httpPort, appPort: options.appPort }, `outrigger sidecar ready: app id ${options.appId}, HTTP API on port ${sidecar.httpPort}`);
       process.send?.({ kind: 'outrigger.sidecar.ready', httpPort: sidecar.httpPort } satisfies ReadyMessage);
 
-      const stop = async (reason: string) => {
+      const stop = async (reason: string, exitCode: number) => {
         sidecar.logger.info(`stopping (${reason})`);
         const deadline = setTimeout(() => process.exit(1), options.gracefulShutdownMs).unref();
         await sidecar.close();
         clearTimeout(deadline);
-        process.exit(0);
+        process.exit(exitCode);
       };
       let stopping = false;
-      const onSignal = (signal: string) => {
+      const onSignal = (signal: string, exitCode = 0) => {
         if (stopping) process.exit(1);
         stopping = true;
-        void stop(signal);
+        void stop(signal, exitCode);
       };
       process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
       process.on('disconnect', () => onSignal('parent went away'));
       void sidecar.shutdownRequested.then(() => onSignal('shutdown requested'));
+      void sidecar.failed.then((err) => {
+        sidecar.logger.error(err.message);
+        onSignal('cannot go on', 1);
+      });
     });
 }

@@ -1,5 +1,7 @@
 import test from 'ava';
 import { componentYaml, resourcesDir, tempDir } from '../../harness/files.js';
+import { startActorApp } from '../../harness/actor-app.js';
+import { freePortForTest } from '../../harness/ports.js';
 import { runCli } from '../../harness/sidecar.js';
 
 test('a bad component file stops start-up with one message naming file, component and fault', async (t) => {
@@ -40,4 +42,13 @@ test('an app id with a dot is refused', async (t) => {
   const { code, output } = await runCli(['sidecar', '--app-id', 'a.b', '--dapr-http-port', '0']);
   t.is(code, 1);
   t.regex(output, /--app-id must be/);
+});
+
+test('an app declaring actor types without an actor state store stops the sidecar with an error naming the fix', async (t) => {
+  const app = await startActorApp(t, { name: 'no-store', config: { entities: ['Counter'] } });
+  // A state store, but not marked for actors; the folder replaces the embedded defaults.
+  const dir = await resourcesDir(t, { 'store.yaml': componentYaml('plain', 'state.in-memory') });
+  const { code, output } = await runCli(['sidecar', '--app-id', 'a1', '--dapr-http-port', '0', '--app-port', String(app.port), '--resources-path', dir, '--embedded-placement-port', String(await freePortForTest())]);
+  t.is(code, 1);
+  t.regex(output, /declares actor types \(Counter\), but no state store is marked actorStateStore: "true"/);
 });
