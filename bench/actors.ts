@@ -8,12 +8,15 @@
  * - remote: actors B owns — app → sidecar A → peer link → sidecar B → app;
  * - activation: first calls to fresh ids (the activation path), with BENCH_CONCURRENCY in flight;
  * - throughput: BENCH_ACTORS actors, BENCH_CONCURRENCY callers, through sidecar A.
+ * Beside the wall-clock figures it reports the CPU sidecar A spent per call (from /proc), which
+ * moves far less with the machine's other load, and what that makes one core's capacity.
  * Aims (from the issue): remote p50 ≤ 0.5 ms, p99 ≤ 2 ms; ≥ 10,000 calls/s through one sidecar.
  */
 import type { Pool } from 'undici';
 import { freePort } from '../runtime/src/net/index.js';
 import { startActorApp } from './lib/actor-app.js';
 import type { Benchmark } from './lib/benchmark.js';
+import { cpuDuring } from './lib/cpu.js';
 import { saveResults } from './lib/results.js';
 import { keepAlivePool, readBody } from './lib/http.js';
 import { runBatch, type Operation } from './lib/measure.js';
@@ -49,6 +52,8 @@ export const benchmark: Benchmark = {
 interface Setup {
   readonly raw: Pool;
   readonly viaA: Pool;
+  /** Sidecar A's process id, for its CPU time. */
+  readonly pidA: number;
   readonly local: string[];
   readonly remote: string[];
 }
@@ -63,12 +68,14 @@ async function runActorBench(signal: AbortSignal): Promise<void> {
     const call = (ids: string[]): Operation => async (i) => void (await readBody(await setup.viaA.request(post(ids[i % ids.length]!)), 200, 'actor call'));
     const raw: Operation = async () => void (await readBody(await setup.raw.request({ method: 'POST', path: '/x', body: '{}' }), 204, 'raw'));
     await runBatch(call([...setup.local, ...setup.remote]), actorCount * 2, concurrency, signal); // warm up
-    const rows = new Map<string, Summary>([
+    const timedOnA = (op: Operation, count: number, callers: number) => timed(op, count, callers, signal, setup.pidA);
+    const rows = new Map<string, Row>([
       ['raw HTTP round trip', await timed(raw, ops, 1, signal)],
-      ['local actor', await timed(call(setup.local), ops, 1, signal)],
-      ['remote actor', await timed(call(setup.remote), ops, 1, signal)],
-      [`throughput, ${concurrency} callers`, await timed(call([...setup.local, ...setup.remote]), ops * 4, concurrency, signal)],
-      [`activation, ${concurrency} in flight`, await timed(call(freshIds(ops)), ops, concurrency, signal)],
+      ['local actor', await timedOnA(call(setup.local), ops, 1)],
+      ['remote actor', await timedOnA(call(setup.remote), ops, 1)],
+      [`throughput, local, ${concurrency} callers`, await timedOnA(call(setup.local), ops * 4, concurrency)],
+      [`throughput, mixed, ${concurrency} callers`, await timedOnA(call([...setup.local, ...setup.remote]), ops * 4, concurrency)],
+      [`activation, ${concurrency} in flight`, await timedOnA(call(freshIds(ops)), ops, concurrency)],
     ]);
     print(rows);
     await saveResults('actors', Object.fromEntries(rows));
@@ -95,7 +102,7 @@ async function start(teardown: Teardown, connections: number, actorCount: number
   teardown.add('closing the HTTP pools', () => Promise.all([raw.close(), viaA.close()]));
   const ids = Array.from({ length: actorCount }, (_, i) => `actor-${i}`);
   const servedBy = await Promise.all(ids.map(async (id) => JSON.parse(await readBody(await viaA.request(post(id)), 200, 'activation')).app as string));
-  return { raw, viaA, local: ids.filter((_, i) => servedBy[i] === 'a'), remote: ids.filter((_, i) => servedBy[i] === 'b') };
+  return { raw, viaA, pidA: sidecars[0]!.child.process.pid!, local: ids.filter((_, i) => servedBy[i] === 'a'), remote: ids.filter((_, i) => servedBy[i] === 'b') };
 }
 
 /** Waits until the placement's rings have both hosts for the type. */
@@ -120,13 +127,20 @@ function freshIds(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `fresh-${Date.now()}-${i}`);
 }
 
-async function timed(op: Operation, count: number, concurrency: number, signal: AbortSignal): Promise<Summary> {
+/** A timed section; `cpuUsPerCall` is sidecar A's CPU per call, where it was measured. */
+type Row = Summary & { readonly cpuUsPerCall?: number };
+
+async function timed(op: Operation, count: number, concurrency: number, signal: AbortSignal, pid?: number): Promise<Row> {
   const samples = new Samples();
-  await runBatch(op, count, concurrency, signal, samples);
-  return samples.summary();
+  if (pid === undefined) {
+    await runBatch(op, count, concurrency, signal, samples);
+    return samples.summary();
+  }
+  const { cpuMs } = await cpuDuring(pid, () => runBatch(op, count, concurrency, signal, samples));
+  return cpuMs === undefined ? samples.summary() : { ...samples.summary(), cpuUsPerCall: (cpuMs * 1000) / count };
 }
 
-function print(rows: Map<string, Summary>): void {
+function print(rows: Map<string, Row>): void {
   const raw = rows.get('raw HTTP round trip')!;
   printTable(
     [
@@ -135,8 +149,19 @@ function print(rows: Map<string, Summary>): void {
       { header: 'p99 ms', align: 'right' },
       { header: 'ops/s', align: 'right' },
       { header: 'p50 vs raw', align: 'right' },
+      { header: 'A cpu µs/call', align: 'right' },
+      { header: 'calls/s per A core', align: 'right' },
     ],
-    [...rows].map(([name, s]) => [name, format.ms(s.p50Ms), format.ms(s.p99Ms), format.rate(s.opsPerSec), `${(s.p50Ms / raw.p50Ms).toFixed(2)}x`]),
+    [...rows].map(([name, s]) => [
+      name,
+      format.ms(s.p50Ms),
+      format.ms(s.p99Ms),
+      format.rate(s.opsPerSec),
+      `${(s.p50Ms / raw.p50Ms).toFixed(2)}x`,
+      s.cpuUsPerCall === undefined ? '' : s.cpuUsPerCall.toFixed(0),
+      s.cpuUsPerCall === undefined ? '' : format.rate(1e6 / s.cpuUsPerCall),
+    ]),
   );
   console.log('\naims: remote actor p50 ≤ 0.5 ms and p99 ≤ 2 ms; ≥ 10,000 calls/s through one sidecar');
+  console.log('A cpu µs/call: CPU sidecar A spent per call (/proc, 10 ms ticks); calls/s per A core = 1e6 / that');
 }

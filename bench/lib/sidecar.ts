@@ -44,7 +44,8 @@ export async function startSidecar(start: SidecarStart): Promise<Sidecar> {
         '--resources-path', resources, '--log-level', start.logLevel ?? 'warn',
         // Its own embedded placement unless told to share one, so a run never joins a cluster on 50005.
         '--embedded-placement-port', String(start.placementPort ?? (await freePort())), ...(start.args ?? [])],
-      execArgv: [],
+      // BENCH_SIDECAR_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=prof") profiles the sidecars.
+      execArgv: (process.env['BENCH_SIDECAR_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
       env: { OUTRIGGER_HOME: join(dir, 'home') },
       readyKind: 'outrigger.sidecar.ready',
     });
