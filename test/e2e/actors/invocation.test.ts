@@ -54,3 +54,21 @@ test('an app call that hangs times out instead of wedging the actor', async (t) 
   const next = await callActor(sidecar, 'Counter', 'h', 'incr');
   t.is(next.status, 200, 'the actor takes calls again');
 });
+
+test('a method call takes any verb, a cleaned path and a query; bad ids and oversized bodies get Dapr errors', async (t) => {
+  const cluster = await startActorCluster(t, 1, { entities: ['Counter'] }, ['--dapr-http-max-request-size', '1']);
+  const { sidecar, app } = cluster.hosts[0]!;
+  for (const [verb, path] of [['GET', '/v1.0/actors/Counter/v/method/incr?x=1'], ['DELETE', '/v1.0//actors/Counter/v/method/incr/']] as const) {
+    const res = await fetch(`${sidecar.url}${path}`, { method: verb });
+    t.is(res.status, 200, `${verb} ${path}: ${await res.clone().text()}`);
+  }
+  const calls = app.requests.filter((r) => r.url.startsWith('/actors/Counter/v/method/incr'));
+  t.deepEqual(calls.map((r) => r.method), ['PUT', 'PUT'], 'the app always receives PUT');
+  t.is(calls[0]!.url, '/actors/Counter/v/method/incr?x=1', 'the query is passed on');
+
+  const bad = await fetch(`${sidecar.url}/v1.0/actors/Counter/a%7C%7Cb/method/incr`, { method: 'POST' });
+  t.is(bad.status, 400);
+  t.is(((await bad.json()) as { errorCode: string }).errorCode, 'ERR_BAD_REQUEST');
+  const big = await fetch(`${sidecar.url}/v1.0/actors/Counter/v/method/incr`, { method: 'POST', body: 'x'.repeat(2 * 1024 * 1024) });
+  t.is(big.status, 413);
+});

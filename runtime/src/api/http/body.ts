@@ -1,13 +1,19 @@
+import type { IncomingMessage } from 'node:http';
 import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import { apiErrors } from '../../errors/index.js';
 
 /** Reads the whole request body, refusing more than `limitBytes` with a 413. */
-export async function readBody(ctx: Context, limitBytes: number): Promise<Buffer> {
-  const declared = Number(ctx.get('content-length') || 0);
+export function readBody(ctx: Context, limitBytes: number): Promise<Buffer> {
+  return readRequestBody(ctx.req, limitBytes);
+}
+
+/** readBody for a route served without Koa. */
+export async function readRequestBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] || 0);
   if (declared > limitBytes) throw apiErrors.bodyTooLarge(limitBytes);
   try {
-    return await getRawBody(ctx.req, { limit: limitBytes });
+    return await getRawBody(req, { limit: limitBytes });
   } catch (err) {
     if ((err as { type?: string }).type === 'entity.too.large') throw apiErrors.bodyTooLarge(limitBytes);
     throw apiErrors.bodyRead(err);

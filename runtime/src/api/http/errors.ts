@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Middleware } from 'koa';
 import { ApiError, apiErrors } from '../../errors/index.js';
 import type { Logger } from '../../logging/index.js';
@@ -12,14 +13,25 @@ export function errorResponses(logger: Logger): Middleware {
     try {
       await next();
     } catch (err) {
-      const apiError = err instanceof ApiError ? err : apiErrors.internal();
-      if (apiError.status >= 500) {
-        logger.warn({ method: ctx.method, path: ctx.path, code: apiError.code, err: describe(err) }, 'API call failed');
-      }
+      const apiError = toApiError(err, logger, ctx.method, ctx.path);
       if (ctx.headerSent || !ctx.writable) return;
       sendJson(ctx, apiError.status, apiError.toJSON());
     }
   };
+}
+
+/** The same exit for a route served without Koa (see raw-routes.ts). */
+export function sendApiError(req: IncomingMessage, res: ServerResponse, err: unknown, logger: Logger): void {
+  const apiError = toApiError(err, logger, req.method ?? '', req.url ?? '');
+  if (res.headersSent || res.writableEnded || res.destroyed) return;
+  const body = Buffer.from(JSON.stringify(apiError.toJSON()));
+  res.writeHead(apiError.status, { 'content-type': 'application/json', 'content-length': body.length }).end(body);
+}
+
+function toApiError(err: unknown, logger: Logger, method: string, path: string): ApiError {
+  const apiError = err instanceof ApiError ? err : apiErrors.internal();
+  if (apiError.status >= 500) logger.warn({ method, path, code: apiError.code, err: describe(err) }, 'API call failed');
+  return apiError;
 }
 
 function describe(err: unknown): string {

@@ -7,10 +7,14 @@ import type { Middleware } from 'koa';
 export function cleanPaths(): Middleware {
   return async (ctx, next) => {
     const path = ctx.path;
-    if (path.includes('//') || (path.length > 1 && path.endsWith('/'))) {
-      const cleaned = path.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
-      ctx.path = cleaned;
-    }
+    const cleaned = cleanPath(path);
+    if (cleaned !== path) ctx.path = cleaned;
     await next();
   };
+}
+
+/** One path cleaned as Dapr cleans it. */
+export function cleanPath(path: string): string {
+  if (!path.includes('//') && !(path.length > 1 && path.endsWith('/'))) return path;
+  return path.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
 }

@@ -15,7 +15,8 @@ import { invocation } from './routes/invoke.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { shutdownRoutes } from './routes/shutdown.js';
 import { stateRoutes } from './routes/state.js';
-import { actorRoutes } from './routes/actors.js';
+import { actorMethodRoute, actorRoutes } from './routes/actors.js';
+import { serveRequests } from './raw-routes.js';
 import { actorTimerRoutes } from './routes/actor-timers.js';
 import { actorReminderRoutes } from './routes/actor-reminders.js';
 
@@ -59,7 +60,8 @@ export function createHttpApp(options: HttpApiOptions): Koa {
 /** Listens on `host:port` (port 0 picks a free one). */
 export async function startHttpApi(options: HttpApiOptions & { host: string; port: number }): Promise<HttpApi> {
   const app = createHttpApp(options);
-  const server: Server = createServer(app.callback());
+  const rawRoutes = [actorMethodRoute(options)];
+  const server: Server = createServer(serveRequests(rawRoutes, app.callback(), options.logger));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
