@@ -55,7 +55,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
   const appChannel =
     options.appPort === undefined
       ? undefined
-      : new AppChannel({ address: options.appChannelAddress, port: options.appPort, timeoutMs: options.appTimeoutMs });
+      : new AppChannel({ address: options.appChannelAddress, port: options.appPort, timeoutMs: options.appTimeoutMs, apiToken: options.appApiToken });
   const cluster = await joinCluster({ options, appChannel, logger }).catch(async (err: unknown) => {
     await closeComponents(components, logger);
     throw err;
@@ -115,6 +115,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
   try {
     api = await startHttpApi({
       appId: options.appId,
+      apiToken: options.apiToken,
       logger,
       maxBodyBytes: options.maxRequestBodyBytes,
       state,

@@ -69,6 +69,8 @@ export function sidecarOptionsFrom(flags: SidecarFlags, env: NodeJS.ProcessEnv =
     appTimeoutMs: flags.appCallTimeout,
     namespace: env['NAMESPACE'] || undefined,
     home: outriggerHome(env),
+    apiToken: env['DAPR_API_TOKEN'] || undefined,
+    appApiToken: env['APP_API_TOKEN'] || undefined,
   };
 }
 

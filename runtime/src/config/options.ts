@@ -32,6 +32,10 @@ export interface SidecarOptions {
   readonly namespace?: string | undefined;
   /** Where embedded defaults live (`~/.outrigger`, or `OUTRIGGER_HOME`). */
   readonly home: string;
+  /** `DAPR_API_TOKEN`: the token apps must present on every API call. */
+  readonly apiToken?: string | undefined;
+  /** `APP_API_TOKEN`: the token this sidecar presents on every call to its app. */
+  readonly appApiToken?: string | undefined;
 }
 
 export const SIDECAR_DEFAULTS = {

@@ -31,6 +31,8 @@ export interface AppChannelOptions {
   readonly port: number;
   /** Longest wait for the app's response headers, then for its body. */
   readonly timeoutMs: number;
+  /** `APP_API_TOKEN`, sent as `dapr-api-token` on every call so the app can tell it is us. */
+  readonly apiToken?: string | undefined;
 }
 
 /**
@@ -39,6 +41,7 @@ export interface AppChannelOptions {
  */
 export class AppChannel {
   readonly #pool: Pool;
+  readonly #apiToken: string | undefined;
   readonly origin: string;
 
   constructor(options: AppChannelOptions) {
@@ -49,6 +52,7 @@ export class AppChannel {
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
+    this.#apiToken = options.apiToken;
   }
 
   /**
@@ -63,7 +67,7 @@ export class AppChannel {
         {
           method: request.verb as Dispatcher.HttpMethod,
           path: `/${request.path}${request.query ? `?${request.query}` : ''}`,
-          headers: request.headers,
+          headers: this.#apiToken ? { ...request.headers, 'dapr-api-token': this.#apiToken } : request.headers,
           body: request.body.length > 0 || !['GET', 'HEAD'].includes(request.verb) ? request.body : null,
         },
         new ResponseGatherer(request.signal, resolve, fail),

@@ -17,11 +17,14 @@ import { shutdownRoutes } from './routes/shutdown.js';
 import { stateRoutes } from './routes/state.js';
 import { actorMethodRoute, actorRoutes } from './routes/actors.js';
 import { serveRequests } from './raw-routes.js';
+import { apiTokenGuard } from '../../security/index.js';
 import { actorTimerRoutes } from './routes/actor-timers.js';
 import { actorReminderRoutes } from './routes/actor-reminders.js';
 
 export interface HttpApiOptions {
   readonly appId: string;
+  /** `DAPR_API_TOKEN`: when set, every call but the health checks must carry it. */
+  readonly apiToken?: string | undefined;
   readonly logger: Logger;
   readonly maxBodyBytes: number;
   readonly state: StateService;
@@ -60,8 +63,9 @@ export function createHttpApp(options: HttpApiOptions): Koa {
 /** Listens on `host:port` (port 0 picks a free one). */
 export async function startHttpApi(options: HttpApiOptions & { host: string; port: number }): Promise<HttpApi> {
   const app = createHttpApp(options);
-  const rawRoutes = [actorMethodRoute(options)];
-  const server: Server = createServer(serveRequests(rawRoutes, app.callback(), options.logger));
+  const guards = options.apiToken ? [apiTokenGuard(options.apiToken)] : [];
+  const listener = serveRequests({ guards, routes: [actorMethodRoute(options)], fallback: app.callback(), logger: options.logger });
+  const server: Server = createServer(listener);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
