@@ -6,6 +6,7 @@
  *   ├─ SidecarError          the sidecar answered with a Dapr error body
  *   │  └─ EtagMismatchError  a save or delete lost an optimistic-concurrency race (409)
  *   ├─ AppError              the invoked app answered with a non-2xx status
+ *   ├─ ActorError            an actor method threw; carries the thrown error's name and message
  *   └─ TransportError        no answer at all: refused, reset, …
  *      └─ RequestTimeoutError
  */
@@ -84,6 +85,37 @@ export class AppError extends OutriggerError {
     this.status = init.status;
     this.headers = init.headers;
     this.data = init.data;
+  }
+}
+
+export interface ActorErrorInit {
+  readonly actorType: string;
+  readonly actorId: string;
+  readonly method: string;
+  /** The `name` of the error the actor threw, e.g. `InsufficientFundsError`. */
+  readonly name: string;
+  readonly message: string;
+  /** The thrown error's Dapr `errorCode`, when it had one (a SidecarError inside the actor). */
+  readonly errorCode?: string;
+}
+
+/**
+ * An actor method threw. `name` and `message` are the thrown error's, so callers can branch
+ * on `err.name` as they would locally; `instanceof ActorError` tells it from sidecar failures.
+ */
+export class ActorError extends OutriggerError {
+  readonly actorType: string;
+  readonly actorId: string;
+  readonly method: string;
+  readonly errorCode: string | undefined;
+
+  constructor(init: ActorErrorInit) {
+    super(init.message);
+    this.name = init.name;
+    this.actorType = init.actorType;
+    this.actorId = init.actorId;
+    this.method = init.method;
+    this.errorCode = init.errorCode;
   }
 }
 

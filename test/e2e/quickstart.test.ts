@@ -1,4 +1,4 @@
-/** The README quickstart, run as written: `outrigger run … -- node examples/state-counter/app.mjs`. */
+/** The README quickstart, run as written: `outrigger run --app-id counter -- node examples/counter/app.mjs`. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
@@ -10,7 +10,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 async function runCounter(t: Parameters<typeof tempDir>[0], home: string): Promise<{ code: number | null; output: string }> {
   const child = track(
-    spawn(process.execPath, [CLI, 'run', '--app-id', 'counter', '--', 'node', 'examples/state-counter/app.mjs'], {
+    spawn(process.execPath, [CLI, 'run', '--app-id', 'counter', '--', 'node', 'examples/counter/app.mjs'], {
       cwd: ROOT,
       env: { ...process.env, OUTRIGGER_HOME: home },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -24,7 +24,7 @@ async function runCounter(t: Parameters<typeof tempDir>[0], home: string): Promi
   return { code, output };
 }
 
-test('the quickstart counter rises on the embedded defaults and carries on after a restart', async (t) => {
+test('the quickstart Counter actor rises on the embedded defaults and carries on after a restart', async (t) => {
   const home = await tempDir(t);
   const first = await runCounter(t, home);
   t.is(first.code, 0, first.output);

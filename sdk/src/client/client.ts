@@ -3,11 +3,13 @@
  * defaults) and the sub-clients are wired to one shared transport. A new building block
  * (actors, pub/sub, …) is one more sub-client field here.
  */
+import { createActorProxy, type ActorProxy } from '../actors/proxy.js';
+import { ActorsClient } from './actors.js';
 import { HealthClient } from './health.js';
 import { InvokeClient } from './invoke.js';
 import { MetadataClient } from './metadata.js';
 import { StateClient } from './state.js';
-import { Transport, type TransportOptions } from './transport.js';
+import { Transport, type CallOptions, type TransportOptions } from './transport.js';
 
 export interface OutriggerClientOptions {
   /** 127.0.0.1 unless given. */
@@ -28,6 +30,7 @@ export class OutriggerClient {
   readonly invoke: InvokeClient;
   readonly metadata: MetadataClient;
   readonly health: HealthClient;
+  readonly actors: ActorsClient;
   readonly #transport: Transport;
 
   constructor(options: OutriggerClientOptions = {}) {
@@ -36,6 +39,15 @@ export class OutriggerClient {
     this.invoke = new InvokeClient(this.#transport);
     this.metadata = new MetadataClient(this.#transport);
     this.health = new HealthClient(this.#transport);
+    this.actors = new ActorsClient(this.#transport);
+  }
+
+  /**
+   * A typed proxy of actor `type`/`id`: `client.actor<Counter>('Counter', 'c-1').increment(2)`.
+   * `T` is the actor's class or an interface; `options` apply to every call of the proxy.
+   */
+  actor<T>(type: string, id: string, options: CallOptions = {}): ActorProxy<T> {
+    return createActorProxy<T>(this.actors, type, id, options);
   }
 
   /** `host:port` of the sidecar this client talks to. */
