@@ -53,14 +53,14 @@ export class Activations {
     return this.#turn(type, id, reentrancyId, (actor) => (actor as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!(...args));
   }
 
-  async fireTimer(type: string, id: string, callback: string, data: unknown): Promise<void> {
+  async fireTimer(type: string, id: string, callback: string, data: unknown, reentrancyId: string | undefined): Promise<void> {
     if (!this.#callable(this.#classOf(type)).has(callback)) throw new ActorRequestError('ActorMethodNotFoundError', `${type} has no method ${callback} for a timer to call`, 404);
-    await this.#turn(type, id, undefined, (actor) => (actor as unknown as Record<string, (d: unknown) => unknown>)[callback]!(data));
+    await this.#turn(type, id, reentrancyId, (actor) => (actor as unknown as Record<string, (d: unknown) => unknown>)[callback]!(data));
   }
 
-  async fireReminder(type: string, id: string, name: string, data: unknown, fire: ReminderFire): Promise<void> {
+  async fireReminder(type: string, id: string, name: string, data: unknown, fire: ReminderFire, reentrancyId: string | undefined): Promise<void> {
     this.#classOf(type);
-    await this.#turn(type, id, undefined, (actor) => actor.receiveReminder(name, data, fire));
+    await this.#turn(type, id, reentrancyId, (actor) => actor.receiveReminder(name, data, fire));
   }
 
   /** Runs onDeactivate (if the actor is active here) and forgets the instance whatever it does. */

@@ -62,18 +62,23 @@ async function run(callback: Callback, req: IncomingMessage, body: Buffer, { act
     case 'timer': {
       const fire = parseObject(body);
       if (typeof fire['callback'] !== 'string' || fire['callback'] === '') throw new ActorRequestError('ActorRequestError', `timer ${callback.name} names no callback`, 400);
-      return void (await activations.fireTimer(callback.type, callback.id, fire['callback'], fire['data']));
+      return void (await activations.fireTimer(callback.type, callback.id, fire['callback'], fire['data'], chainOf(req)));
     }
     case 'reminder': {
       const fire = parseObject(body);
-      return void (await activations.fireReminder(callback.type, callback.id, callback.name, fire['data'], scheduleOf(fire)));
+      return void (await activations.fireReminder(callback.type, callback.id, callback.name, fire['data'], scheduleOf(fire), chainOf(req)));
     }
     case 'method': {
-      const chain = req.headers[REENTRANCY_HEADER];
-      const result = await activations.invoke(callback.type, callback.id, callback.name, argumentsOf(body), typeof chain === 'string' ? chain : undefined);
+      const result = await activations.invoke(callback.type, callback.id, callback.name, argumentsOf(body), chainOf(req));
       return result === undefined ? undefined : JSON.stringify(result);
     }
   }
+}
+
+/** The call chain the sidecar names (every callback carries one from an Outrigger sidecar). */
+function chainOf(req: IncomingMessage): string | undefined {
+  const chain = req.headers[REENTRANCY_HEADER];
+  return typeof chain === 'string' && chain !== '' ? chain : undefined;
 }
 
 /** A JSON array is the argument list (as Dapr's JS SDK sends it); any other JSON value is the one argument. */

@@ -4,6 +4,7 @@
  */
 import test from 'ava';
 import { startHostedActors } from '../../harness/actor-host.js';
+import { waitUntil } from '../../harness/eventually.js';
 import { uniqueId } from '../../harness/ids.js';
 import { Actor, ActorError, SidecarError, type ActorHost } from '../../../sdk/src/index.js';
 
@@ -29,6 +30,20 @@ class Ping extends Actor {
 
   async callBackUncaught(type: string, id: string): Promise<string> {
     return this.actor<Ping>(type, id).back();
+  }
+
+  /** A timer's turn that calls `peer`, which calls back into this actor. */
+  async startBouncingTimer(peer: string): Promise<void> {
+    await this.registerTimer('bounce', { callback: 'bounceFromTimer', data: peer, dueTime: '10ms' });
+  }
+
+  async bounceFromTimer(peer: string): Promise<void> {
+    await this.unregisterTimer('bounce');
+    this.state.set('fromTimer', await this.actor<Ping>(this.type, peer).callBack(this.type, this.id));
+  }
+
+  async read(key: string): Promise<unknown> {
+    return this.state.get(key);
   }
 
   /** Sees the outer turn's unsaved write: the re-entry is part of the same turn. */
@@ -58,4 +73,13 @@ test('a sidecar error an actor does not catch reaches the first caller with its 
   t.is(error.name, 'SidecarError');
   t.is(error.errorCode, 'ERR_ACTOR_DEADLOCK');
   t.regex(error.message, /deadlock/);
+});
+
+test('a timer turn carries its chain, so an actor it calls can call back into it (Dapr sends none)', async (t) => {
+  const { client } = await startHostedActors(t, register);
+  const a = client.actor<Ping>('Reentrant', uniqueId('a'));
+  await a.startBouncingTimer(uniqueId('b'));
+  let seen: unknown;
+  await waitUntil('the timer turn has finished', async () => (seen = await a.read('fromTimer')) !== undefined);
+  t.regex(String(seen), /^re-entered /);
 });

@@ -110,10 +110,10 @@ export class ActorRouter {
       case 'method':
         return target.invokeMethod(actor.ref, request.name, request.call, request.chainId, signal);
       case 'timer':
-        await target.invokeTimer(actor.ref, request.name, request.call.body, signal);
+        await target.invokeTimer(actor.ref, request.name, request.call.body, request.chainId, signal);
         return EMPTY_OK;
       case 'reminder':
-        return target.invokeReminder(actor.ref, request.name, request.call.body, signal);
+        return target.invokeReminder(actor.ref, request.name, request.call.body, request.chainId, signal);
     }
   }
 

@@ -40,9 +40,13 @@ export interface ReminderPayload {
  */
 export interface ActorTarget {
   invokeMethod(actor: ActorRef, method: string, call: MethodCall, chainId: string | undefined, signal: AbortSignal): Promise<AppResponse>;
-  invokeTimer(actor: ActorRef, name: string, payload: Buffer, signal: AbortSignal): Promise<void>;
+  /**
+   * Timer and reminder callbacks carry their turn's chain id too (Dapr's do not), so an actor
+   * called from a reminder's turn can call back into it when reentrancy is on.
+   */
+  invokeTimer(actor: ActorRef, name: string, payload: Buffer, chainId: string, signal: AbortSignal): Promise<void>;
   /** Returns the app's response: its `X-DaprReminderCancel` header ends a recurring reminder. */
-  invokeReminder(actor: ActorRef, name: string, payload: Buffer, signal: AbortSignal): Promise<AppResponse>;
+  invokeReminder(actor: ActorRef, name: string, payload: Buffer, chainId: string, signal: AbortSignal): Promise<AppResponse>;
   deactivate(actor: ActorRef): Promise<void>;
 }
 
@@ -64,8 +68,9 @@ export function createAppTarget(options: { appChannel: AppChannel; callTimeoutMs
       throw err;
     }
   };
-  const callback = async (actor: ActorRef, kind: 'timer' | 'remind', name: string, payload: Buffer, signal: AbortSignal) => {
-    const response = await send(`${actorPath(actor)}/method/${kind}/${encodeURIComponent(name)}`, 'PUT', JSON_HEADERS, payload, '', signal);
+  const callback = async (actor: ActorRef, kind: 'timer' | 'remind', name: string, payload: Buffer, chainId: string, signal: AbortSignal) => {
+    const headers = { ...JSON_HEADERS, 'dapr-reentrancy-id': chainId };
+    const response = await send(`${actorPath(actor)}/method/${kind}/${encodeURIComponent(name)}`, 'PUT', headers, payload, '', signal);
     if (response.status !== 200) throw apiErrors.actorInvoke(`the app answered ${response.status} to ${kind} ${name}: ${response.body.toString('utf8')}`);
     return response;
   };
@@ -76,8 +81,8 @@ export function createAppTarget(options: { appChannel: AppChannel; callTimeoutMs
       if (response.status === 200 || ERROR_RESPONSE_HEADER in response.headers) return response;
       throw apiErrors.actorInvoke(`the app answered ${response.status}: ${response.body.toString('utf8')}`);
     },
-    invokeTimer: async (actor, name, payload, signal) => void (await callback(actor, 'timer', name, payload, signal)),
-    invokeReminder: (actor, name, payload, signal) => callback(actor, 'remind', name, payload, signal),
+    invokeTimer: async (actor, name, payload, chainId, signal) => void (await callback(actor, 'timer', name, payload, chainId, signal)),
+    invokeReminder: (actor, name, payload, chainId, signal) => callback(actor, 'remind', name, payload, chainId, signal),
     async deactivate(actor) {
       const response = await send(actorPath(actor), 'DELETE', {}, Buffer.alloc(0), '');
       if (response.status !== 200) throw apiErrors.actorInvoke(`the app answered ${response.status} to the deactivation of ${actor.type}/${actor.id}`);
