@@ -11,6 +11,7 @@ import {
   createBuiltinRegistry,
   loadComponents,
   readComponentManifests,
+  type ComponentCategory,
   type ComponentRegistry,
   type LoadedComponent,
 } from './components/index.js';
@@ -21,6 +22,9 @@ import { AppChannel, createInvokeService } from './invoke/index.js';
 import { createLogger, type Logger } from './logging/index.js';
 import { MetadataService, type ComponentDescription } from './metadata/index.js';
 import { createStateService, type NamedStateStore, type StateStore } from './state/index.js';
+import { createSecretsService } from './secrets/index.js';
+import { createConfigurationService } from './configuration/index.js';
+import { createLockService } from './lock/index.js';
 import { RUNTIME_VERSION } from './version.js';
 
 export interface Sidecar {
@@ -51,11 +55,21 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
   const clock = deps.clock ?? systemClock;
   const components = await loadResources(options, { logger, clock, registry: deps.registry ?? createBuiltinRegistry() });
   const state = createStateService({ appId: options.appId, namespace: options.namespace, stores: stateStoresOf(components) });
+  const secrets = createSecretsService({ stores: componentsOf(components, 'secretstores'), scopes: configuration.secretScopes });
+  const lock = createLockService({
+    appId: options.appId,
+    stores: componentsOf(components, 'lock').map((c) => ({ ...c, keyPrefix: c.metadata.string('keyPrefix') })),
+  });
 
   const appChannel =
     options.appPort === undefined
       ? undefined
       : new AppChannel({ address: options.appChannelAddress, port: options.appPort, timeoutMs: options.appTimeoutMs, apiToken: options.appApiToken });
+  const configurationApi = createConfigurationService({
+    stores: componentsOf(components, 'configuration'),
+    appChannel,
+    logger: logger.child({ component: 'configuration' }),
+  });
   const cluster = await joinCluster({ options, appChannel, logger }).catch(async (err: unknown) => {
     await closeComponents(components, logger);
     throw err;
@@ -119,6 +133,9 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
       logger,
       maxBodyBytes: options.maxRequestBodyBytes,
       state,
+      secrets,
+      configuration: configurationApi,
+      lock,
       actors,
       invoke,
       metadata,
@@ -152,6 +169,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
         await api.close();
         await actors.close();
         await cluster.close();
+        await configurationApi.close();
         await appChannel?.close();
         await closeComponents(components, logger);
       })()),
@@ -212,6 +230,13 @@ function stateStoresOf(components: readonly LoadedComponent[]): NamedStateStore[
     .map((c) => ({ name: c.manifest.name, store: c.instance, keyPrefix: c.metadata.string('keyPrefix') }));
 }
 
+
+/** The loaded components of one category, by name, for the building blocks' services. */
+function componentsOf<C extends ComponentCategory>(components: readonly LoadedComponent[], category: C) {
+  return components
+    .filter((c): c is LoadedComponent<C> => c.category === category)
+    .map((c) => ({ name: c.manifest.name, store: c.instance, metadata: c.metadata }));
+}
 function describeComponent(component: LoadedComponent): ComponentDescription {
   const features: string[] = [...component.instance.features];
   if (features.includes('ETAG') && features.includes('TRANSACTIONAL')) features.push('ACTOR');

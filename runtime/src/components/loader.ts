@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
+import { resolveSecretRef } from '../secrets/index.js';
 import { ComponentError, ComponentMetadataError } from './errors.js';
 import type { ComponentManifest, MetadataSource } from './manifest.js';
 import { ComponentMetadata } from './metadata.js';
@@ -25,7 +26,8 @@ const PROTECTED_ENV = (name: string) => name.startsWith('DAPR_') || name === 'AP
 
 /**
  * Validates every manifest first (known type and version, unique names), then initialises
- * the components in order, each within its init timeout. A failure stops loading with a
+ * the components in order, each within its init timeout: secret stores first, as in Dapr,
+ * so the others' `secretKeyRef` metadata can be resolved through them. A failure stops loading with a
  * ComponentError unless the manifest sets `ignoreErrors`; whatever was started is closed.
  */
 export async function loadComponents(
@@ -37,8 +39,8 @@ export async function loadComponents(
   for (const manifest of inScope) definitionFor(manifest, options.registry);
   const loaded: LoadedComponent[] = [];
   try {
-    for (const manifest of inScope) {
-      const component = await initialise(manifest, options);
+    for (const manifest of secretStoresFirst(inScope)) {
+      const component = await initialise(manifest, options, loaded);
       if (component) loaded.push(component);
     }
   } catch (err) {
@@ -80,10 +82,19 @@ function definitionFor(manifest: ComponentManifest, registry: ComponentRegistry)
   return definition;
 }
 
-async function initialise(manifest: ComponentManifest, options: LoadOptions): Promise<LoadedComponent | undefined> {
+function secretStoresFirst(manifests: readonly ComponentManifest[]): ComponentManifest[] {
+  const isSecretStore = (m: ComponentManifest) => m.type.startsWith('secretstores.');
+  return [...manifests.filter(isSecretStore), ...manifests.filter((m) => !isSecretStore(m))];
+}
+
+async function initialise(
+  manifest: ComponentManifest,
+  options: LoadOptions,
+  loaded: readonly LoadedComponent[],
+): Promise<LoadedComponent | undefined> {
   const definition = definitionFor(manifest, options.registry);
   try {
-    const metadata = resolveMetadata(manifest, options.context);
+    const metadata = await resolveMetadata(manifest, options.context, loaded);
     const context = { ...options.context, logger: options.context.logger.child({ component: manifest.name }) };
     const instance = await withinInitTimeout(definition.create(metadata, context), manifest.initTimeoutMs);
     options.logger.info({ component: manifest.name, type: manifest.type }, 'component loaded');
@@ -97,20 +108,47 @@ async function initialise(manifest: ComponentManifest, options: LoadOptions): Pr
   }
 }
 
-function resolveMetadata(manifest: ComponentManifest, context: ComponentContext): ComponentMetadata {
-  return new ComponentMetadata(manifest.metadata.map((item) => [item.name, resolveValue(item, manifest, context)] as const));
+async function resolveMetadata(
+  manifest: ComponentManifest,
+  context: ComponentContext,
+  loaded: readonly LoadedComponent[],
+): Promise<ComponentMetadata> {
+  const entries: Array<readonly [string, string]> = [];
+  for (const item of manifest.metadata) {
+    const value = 'secretKeyRef' in item ? await secretValue(item, manifest, loaded) : resolveValue(item, context);
+    entries.push([item.name, value]);
+  }
+  return new ComponentMetadata(entries);
 }
 
-function resolveValue(item: MetadataSource, manifest: ComponentManifest, context: ComponentContext): string {
+function resolveValue(item: Exclude<MetadataSource, { secretKeyRef: unknown }>, context: ComponentContext): string {
   if ('envRef' in item) {
     if (PROTECTED_ENV(item.envRef)) throw new ComponentMetadataError(item.name, `cannot read protected environment variable ${item.envRef}`);
     return process.env[item.envRef] ?? '';
   }
-  if ('secretKeyRef' in item) {
-    const store = manifest.secretStore ?? '(none: set auth.secretStore)';
-    throw new ComponentMetadataError(item.name, `refers to secret "${item.secretKeyRef.name}" in secret store ${store}, and no secret store is loaded`);
-  }
   return expandTemplates(item.value, context);
+}
+
+/** Self-hosted Dapr has no default secret store: `auth.secretStore` must name a loaded one. */
+async function secretValue(
+  item: Extract<MetadataSource, { secretKeyRef: unknown }>,
+  manifest: ComponentManifest,
+  loaded: readonly LoadedComponent[],
+): Promise<string> {
+  const ref = item.secretKeyRef;
+  const refers = `refers to secret "${ref.name}"`;
+  const stores = loaded.filter((c): c is LoadedComponent<'secretstores'> => c.category === 'secretstores');
+  if (!manifest.secretStore) {
+    const loadedNote = stores.length === 0 ? 'no secret store is loaded' : `loaded: ${stores.map((c) => c.manifest.name).join(', ')}`;
+    throw new ComponentMetadataError(item.name, `${refers}, but auth.secretStore is not set (${loadedNote})`);
+  }
+  const store = stores.find((c) => c.manifest.name === manifest.secretStore);
+  if (!store) throw new ComponentMetadataError(item.name, `${refers} in secret store "${manifest.secretStore}", which is not loaded`);
+  try {
+    return await resolveSecretRef(store.instance, ref);
+  } catch (err) {
+    throw new ComponentMetadataError(item.name, `${refers} in secret store "${manifest.secretStore}": ${describeError(err)}`);
+  }
 }
 
 /** Dapr's metadata templates: `{uuid}`, `{appID}`, `{namespace}`. */

@@ -1,12 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
+import { parseSecretScopes, type SecretScope } from '../secrets/index.js';
 
 /** The parts of a Dapr Configuration resource the sidecar acts on today. */
 export interface RuntimeConfiguration {
   readonly features: readonly { name: string; enabled: boolean }[];
+  /** `spec.secrets.scopes`: which secrets this app may read from each store. */
+  readonly secretScopes: readonly SecretScope[];
 }
 
-export const EMPTY_CONFIGURATION: RuntimeConfiguration = { features: [] };
+export const EMPTY_CONFIGURATION: RuntimeConfiguration = { features: [], secretScopes: [] };
 
 /** A `--config` file that cannot be used; the message names the file. */
 export class ConfigurationError extends Error {
@@ -19,11 +22,16 @@ export class ConfigurationError extends Error {
  */
 export async function readConfigurationFiles(files: readonly string[]): Promise<RuntimeConfiguration> {
   let features = new Map<string, boolean>();
+  let secretScopes: SecretScope[] = [];
   for (const file of files) {
     const spec = await readSpec(file);
     features = new Map([...features, ...parseFeatures(spec['features'], file)]);
+    const fail = (reason: string): never => {
+      throw new ConfigurationError(`${file}: ${reason}`);
+    };
+    if (spec['secrets'] !== undefined) secretScopes = parseSecretScopes(spec['secrets'], fail);
   }
-  return { features: [...features].map(([name, enabled]) => ({ name, enabled })) };
+  return { features: [...features].map(([name, enabled]) => ({ name, enabled })), secretScopes };
 }
 
 async function readSpec(file: string): Promise<Record<string, unknown>> {

@@ -127,6 +127,39 @@ export const apiErrors = {
   actorReminderDelete: (cause: unknown) =>
     new ApiError('ERR_ACTOR_REMINDER_DELETE', 500, `error deleting actor reminder: ${describeError(cause)}`, [], { cause }),
 
+  // Secrets (messages as daprd's pkg/messages/predefined.go)
+  secretStoresNotConfigured: () => new ApiError('ERR_SECRET_STORES_NOT_CONFIGURED', 500, 'secret store is not configured'),
+  secretStoreNotFound: (store: string) =>
+    new ApiError('ERR_SECRET_STORE_NOT_FOUND', 401, `failed finding secret store with key ${store}`),
+  secretPermissionDenied: (key: string, store: string) =>
+    new ApiError('ERR_PERMISSION_DENIED', 403, `access denied by policy to get ${JSON.stringify(key)} from ${JSON.stringify(store)}`),
+  secretGet: (key: string, store: string, cause: unknown) =>
+    new ApiError('ERR_SECRET_GET', 500, `failed getting secret with key ${key} from secret store ${store}: ${describeError(cause)}`, [], { cause }),
+  secretBulkGet: (store: string, cause: unknown) =>
+    new ApiError('ERR_SECRET_GET', 500, `failed getting secrets from secret store ${store}: ${describeError(cause)}`, [], { cause }),
+
+  // Configuration API
+  configurationStoresNotConfigured: () =>
+    new ApiError('ERR_CONFIGURATION_STORE_NOT_CONFIGURED', 500, 'configuration stores not configured'),
+  configurationStoreNotFound: (store: string) =>
+    new ApiError('ERR_CONFIGURATION_STORE_NOT_FOUND', 400, `configuration store ${store} not found`),
+  configurationGet: (keys: readonly string[], store: string, cause: unknown) =>
+    new ApiError('ERR_CONFIGURATION_GET', 500, `failed to get ${keys.join(',')} from Configuration store ${store}: ${describeError(cause)}`, [], { cause }),
+  configurationSubscribe: (keys: readonly string[], store: string, cause: unknown) =>
+    new ApiError('ERR_CONFIGURATION_SUBSCRIBE', 500, `failed to subscribe ${keys.join(',')} from Configuration store ${store}: ${describeError(cause)}`, [], { cause }),
+  configurationUnsubscribe: (id: string, detail: string) =>
+    new ApiError('ERR_CONFIGURATION_UNSUBSCRIBE', 500, `failed to unsubscribe to configuration request ${id}: ${detail}`),
+  appChannelNil: () => new ApiError('ERR_APP_CHANNEL_NIL', 500, 'app channel is not initialized'),
+
+  // Distributed lock: Dapr answers bad lock requests with ERR_MALFORMED_REQUEST, not codes of their own
+  lockStoresNotConfigured: () => new ApiError('ERR_LOCK_STORE_NOT_CONFIGURED', 500, 'lock store is not configured'),
+  lockStoreNotFound: (store: string) => new ApiError('ERR_LOCK_STORE_NOT_FOUND', 400, `lock store ${store} not found`),
+  lockResourceIdEmpty: (store: string) => new ApiError('ERR_MALFORMED_REQUEST', 400, `ResourceId is empty in lock store ${store}`),
+  lockOwnerEmpty: (store: string) => new ApiError('ERR_MALFORMED_REQUEST', 400, `LockOwner is empty in lock store ${store}`),
+  lockExpiryNotPositive: (store: string) =>
+    new ApiError('ERR_MALFORMED_REQUEST', 400, `ExpiryInSeconds is not positive in lock store ${store}`),
+  tryLock: (cause: unknown) => new ApiError('ERR_TRY_LOCK', 500, `failed to try acquiring lock: ${describeError(cause)}`, [], { cause }),
+  unlock: (cause: unknown) => new ApiError('ERR_UNLOCK', 500, `failed to release lock: ${describeError(cause)}`, [], { cause }),
   // Actor timers
   actorTimerCreate: (detail: string) => new ApiError('ERR_ACTOR_TIMER_CREATE', 500, `error creating actor timer: ${detail}`),
 } as const;
