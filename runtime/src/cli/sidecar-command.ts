@@ -30,7 +30,8 @@ export function sidecarCommand(): Command {
         stopping = true;
         void stop(signal, exitCode);
       };
-      process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+      // Node passes the signal's number second; it must not become the exit code.
+      process.on('SIGINT', (signal) => onSignal(signal)).on('SIGTERM', (signal) => onSignal(signal));
       process.on('disconnect', () => onSignal('parent went away'));
       void sidecar.shutdownRequested.then(() => onSignal('shutdown requested'));
       void sidecar.failed.then((err) => {

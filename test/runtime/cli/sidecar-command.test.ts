@@ -2,7 +2,7 @@ import test from 'ava';
 import { componentYaml, resourcesDir, tempDir } from '../../harness/files.js';
 import { startActorApp } from '../../harness/actor-app.js';
 import { freePortForTest } from '../../harness/ports.js';
-import { runCli } from '../../harness/sidecar.js';
+import { runCli, startSidecar } from '../../harness/sidecar.js';
 
 test('a bad component file stops start-up with one message naming file, component and fault', async (t) => {
   const dir = await resourcesDir(t, { 'broken.yaml': componentYaml('cache', 'state.nosuchthing') });
@@ -51,4 +51,9 @@ test('an app declaring actor types without an actor state store stops the sideca
   const { code, output } = await runCli(['sidecar', '--app-id', 'a1', '--dapr-http-port', '0', '--app-port', String(app.port), '--resources-path', dir, '--embedded-placement-port', String(await freePortForTest())]);
   t.is(code, 1);
   t.regex(output, /declares actor types \(Counter\), but no state store is marked actorStateStore: "true"/);
+});
+
+test('SIGTERM stops the sidecar gracefully with exit status 0', async (t) => {
+  const sidecar = await startSidecar(t);
+  t.is(await sidecar.stop('SIGTERM'), 0);
 });
