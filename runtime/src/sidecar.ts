@@ -25,6 +25,7 @@ import { createStateService, type NamedStateStore, type StateStore } from './sta
 import { createSecretsService } from './secrets/index.js';
 import { createConfigurationService } from './configuration/index.js';
 import { createLockService } from './lock/index.js';
+import { createBindingsService, InputDelivery, parseDirections, type NamedInputBinding, type OutputBinding } from './bindings/index.js';
 import { RUNTIME_VERSION } from './version.js';
 
 export interface Sidecar {
@@ -60,6 +61,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
     appId: options.appId,
     stores: componentsOf(components, 'lock').map((c) => ({ ...c, keyPrefix: c.metadata.string('keyPrefix') })),
   });
+  const bindings = createBindingsService({ outputs: outputBindingsOf(components) });
 
   const appChannel =
     options.appPort === undefined
@@ -136,6 +138,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
       secrets,
       configuration: configurationApi,
       lock,
+      bindings,
       actors,
       invoke,
       metadata,
@@ -151,9 +154,11 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
     throw err;
   }
   readiness.markOutboundReady();
+  const inputs = inputBindingDelivery(appChannel, inputBindingsOf(components), logger);
   void readiness.waitForApp().then(async () => {
     if (!readiness.appReady || !appChannel) return;
     logger.info({ appPort: options.appPort }, 'app port is open');
+    void inputs?.start();
     await registerHostedActorTypes(appChannel, { actors, cluster, stores: components }, logger).catch(fail);
   });
 
@@ -165,6 +170,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
     failed,
     close: () =>
       (closing ??= (async () => {
+        inputs?.stop();
         readiness.stop();
         await api.close();
         await actors.close();
@@ -230,6 +236,34 @@ function stateStoresOf(components: readonly LoadedComponent[]): NamedStateStore[
     .map((c) => ({ name: c.manifest.name, store: c.instance, keyPrefix: c.metadata.string('keyPrefix') }));
 }
 
+/** What starts the input bindings once the app port is open; without an app nobody takes their events. */
+function inputBindingDelivery(appChannel: AppChannel | undefined, inputs: NamedInputBinding[], logger: Logger) {
+  if (inputs.length === 0) return undefined;
+  if (!appChannel) {
+    logger.warn({ bindings: inputs.map((i) => i.name) }, 'input bindings are not read: the sidecar has no app (start it with --app-port)');
+    return undefined;
+  }
+  const delivery = new InputDelivery({ appChannel, logger: logger.child({ component: 'bindings' }) });
+  return { start: () => delivery.start(inputs), stop: () => delivery.stop() };
+}
+
+function inputBindingsOf(components: readonly LoadedComponent[]): NamedInputBinding[] {
+  return components.flatMap((c) => {
+    const input = c.category === 'bindings' ? (c as LoadedComponent<'bindings'>).instance.input : undefined;
+    if (!input) return [];
+    const declared = parseDirections(c.metadata.string('direction')).declaredInput;
+    return [{ name: c.manifest.name, route: c.metadata.string('route') ?? c.manifest.name, binding: input, declared }];
+  });
+}
+
+function outputBindingsOf(components: readonly LoadedComponent[]): Map<string, OutputBinding> {
+  const outputs = new Map<string, OutputBinding>();
+  for (const c of components) {
+    const output = c.category === 'bindings' ? (c as LoadedComponent<'bindings'>).instance.output : undefined;
+    if (output) outputs.set(c.manifest.name, output);
+  }
+  return outputs;
+}
 
 /** The loaded components of one category, by name, for the building blocks' services. */
 function componentsOf<C extends ComponentCategory>(components: readonly LoadedComponent[], category: C) {

@@ -1,4 +1,10 @@
 import { ComponentRegistry } from './registry.js';
+import { cronBinding } from './bindings/cron.js';
+import { httpBinding } from './bindings/http.js';
+import { mqtt3Binding } from './bindings/mqtt3.js';
+import { postgresqlBinding } from './bindings/postgresql.js';
+import { rabbitmqBinding } from './bindings/rabbitmq.js';
+import { redisBinding } from './bindings/redis.js';
 import { inMemoryStateStore } from './state/in-memory.js';
 import { redisStateStore } from './state/redis.js';
 import { sqliteStateStore } from './state/sqlite.js';
@@ -11,6 +17,12 @@ import { redisLockStore } from './lock/redis.js';
 export function createBuiltinRegistry(): ComponentRegistry {
   return new ComponentRegistry()
     .register(inMemoryStateStore)
+    .register(cronBinding)
+    .register(httpBinding)
+    .register(mqtt3Binding)
+    .register(postgresqlBinding)
+    .register(rabbitmqBinding)
+    .register(redisBinding)
     .register(redisStateStore)
     .register(sqliteStateStore);
 }

@@ -4,6 +4,7 @@ import type { StateStore } from '../state/index.js';
 import type { SecretStore } from '../secrets/index.js';
 import type { ConfigurationStore } from '../configuration/index.js';
 import type { LockStore } from '../lock/index.js';
+import type { Binding } from '../bindings/index.js';
 import type { ComponentMetadata } from './metadata.js';
 
 /** What each category of component provides; later building blocks add their seams here. */
@@ -12,6 +13,7 @@ export interface ComponentKinds {
   secretstores: SecretStore;
   configuration: ConfigurationStore;
   lock: LockStore;
+  bindings: Binding;
 }
 export type ComponentCategory = keyof ComponentKinds;
 

@@ -162,4 +162,8 @@ export const apiErrors = {
   unlock: (cause: unknown) => new ApiError('ERR_UNLOCK', 500, `failed to release lock: ${describeError(cause)}`, [], { cause }),
   // Actor timers
   actorTimerCreate: (detail: string) => new ApiError('ERR_ACTOR_TIMER_CREATE', 500, `error creating actor timer: ${detail}`),
+
+  // Bindings (daprd answers every output binding failure with a 500, a missing binding included)
+  bindingInvoke: (name: string, cause: unknown) =>
+    new ApiError('ERR_INVOKE_OUTPUT_BINDING', 500, `error invoking output binding ${name}: ${describeError(cause)}`, [], { cause }),
 } as const;
