@@ -26,6 +26,7 @@ import { createSecretsService } from './secrets/index.js';
 import { createConfigurationService } from './configuration/index.js';
 import { createLockService } from './lock/index.js';
 import { createBindingsService, InputDelivery, parseDirections, type NamedInputBinding, type OutputBinding } from './bindings/index.js';
+import { createPubSubService, describeSubscription, fetchAppSubscriptions, namedPubSub, readSubscriptionResources, Subscriber } from './pubsub/index.js';
 import { RUNTIME_VERSION } from './version.js';
 
 export interface Sidecar {
@@ -67,6 +68,15 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
     options.appPort === undefined
       ? undefined
       : new AppChannel({ address: options.appChannelAddress, port: options.appPort, timeoutMs: options.appTimeoutMs, apiToken: options.appApiToken });
+  const pubsubs = componentsOf(components, 'pubsub').map((c) => namedPubSub(c.name, c.store, c.metadata, options.appId));
+  const pubsub = createPubSubService({ appId: options.appId, pubsubs, clock });
+  const subscriber = appChannel && pubsubs.length > 0 ? new Subscriber({ appChannel, pubsubs, clock, logger: logger.child({ component: 'pubsub' }) }) : undefined;
+  const declarativeSubscriptions = subscriber
+    ? await readSubscriptionResources(options.resourcesPaths, options.appId).catch(async (err: unknown) => {
+        await closeComponents(components, logger);
+        throw err;
+      })
+    : [];
   const configurationApi = createConfigurationService({
     stores: componentsOf(components, 'configuration'),
     appChannel,
@@ -113,6 +123,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
     runtimeVersion: RUNTIME_VERSION,
     enabledFeatures: configuration.features.filter((f) => f.enabled).map((f) => f.name),
     components: components.map(describeComponent),
+    subscriptions: () => subscriber?.list().map(describeSubscription) ?? [],
     app: { port: options.appPort, protocol: options.appProtocol, channelAddress: options.appChannelAddress },
     actorRuntime: () => ({
       hostedTypes: cluster.placement.host.actorTypes,
@@ -135,6 +146,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
       logger,
       maxBodyBytes: options.maxRequestBodyBytes,
       state,
+      pubsub,
       secrets,
       configuration: configurationApi,
       lock,
@@ -160,6 +172,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
     logger.info({ appPort: options.appPort }, 'app port is open');
     void inputs?.start();
     await registerHostedActorTypes(appChannel, { actors, cluster, stores: components }, logger).catch(fail);
+    if (subscriber) await subscriber.start([...declarativeSubscriptions, ...(await fetchAppSubscriptions(appChannel, logger))]);
   });
 
   let closing: Promise<void> | undefined;
@@ -173,6 +186,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
         inputs?.stop();
         readiness.stop();
         await api.close();
+        await subscriber?.close();
         await actors.close();
         await cluster.close();
         await configurationApi.close();

@@ -8,6 +8,8 @@ import { redisBinding } from './bindings/redis.js';
 import { inMemoryStateStore } from './state/in-memory.js';
 import { redisStateStore } from './state/redis.js';
 import { sqliteStateStore } from './state/sqlite.js';
+import { inMemoryPubSub } from './pubsub/in-memory.js';
+import { redisPubSub } from './pubsub/redis.js';
 import { localFileSecretStore } from './secretstores/local-file.js';
 import { localEnvSecretStore } from './secretstores/local-env.js';
 import { redisConfigurationStore } from './configuration/redis.js';
@@ -24,5 +26,11 @@ export function createBuiltinRegistry(): ComponentRegistry {
     .register(rabbitmqBinding)
     .register(redisBinding)
     .register(redisStateStore)
-    .register(sqliteStateStore);
+    .register(sqliteStateStore)
+    .register(inMemoryPubSub)
+    .register(redisPubSub)
+    .register(localFileSecretStore)
+    .register(localEnvSecretStore)
+    .register(redisConfigurationStore)
+    .register(redisLockStore);
 }

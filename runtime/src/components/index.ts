@@ -6,7 +6,7 @@
  */
 export { ComponentError, ComponentMetadataError } from './errors.js';
 export { ComponentMetadata } from './metadata.js';
-export { readComponentManifests, parseComponentManifests } from './manifest.js';
+export { readComponentManifests, parseComponentManifests, listResourceFiles } from './manifest.js';
 export type { ComponentManifest, MetadataSource } from './manifest.js';
 export { ComponentRegistry } from './registry.js';
 export type { ComponentCategory, ComponentContext, ComponentDefinition, ComponentKinds } from './registry.js';

@@ -41,7 +41,8 @@ export async function readComponentManifests(paths: readonly string[]): Promise<
   return manifests;
 }
 
-async function listResourceFiles(dir: string): Promise<string[]> {
+/** The YAML files of one resources folder, sorted; other kinds of resource (Subscriptions) are read from the same list. */
+export async function listResourceFiles(dir: string): Promise<string[]> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock/index.js';
 import type { Logger } from '../logging/index.js';
 import type { StateStore } from '../state/index.js';
+import type { PubSub } from '../pubsub/index.js';
 import type { SecretStore } from '../secrets/index.js';
 import type { ConfigurationStore } from '../configuration/index.js';
 import type { LockStore } from '../lock/index.js';
@@ -10,6 +11,7 @@ import type { ComponentMetadata } from './metadata.js';
 /** What each category of component provides; later building blocks add their seams here. */
 export interface ComponentKinds {
   state: StateStore;
+  pubsub: PubSub;
   secretstores: SecretStore;
   configuration: ConfigurationStore;
   lock: LockStore;

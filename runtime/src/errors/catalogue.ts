@@ -166,4 +166,39 @@ export const apiErrors = {
   // Bindings (daprd answers every output binding failure with a 500, a missing binding included)
   bindingInvoke: (name: string, cause: unknown) =>
     new ApiError('ERR_INVOKE_OUTPUT_BINDING', 500, `error invoking output binding ${name}: ${describeError(cause)}`, [], { cause }),
+
+  // Pub/sub (daprd's pkg/api/errors/pubsub.go)
+  pubsubNotConfigured: (name: string) =>
+    new ApiError('ERR_PUBSUB_NOT_CONFIGURED', 400, 'pubsub is not configured', [errorInfo('DAPR_PUBSUB_NOT_CONFIGURED'), resourceInfo('pubsub', name)]),
+  pubsubEmpty: () =>
+    new ApiError('ERR_PUBSUB_EMPTY', 404, 'pubsub name is empty', [errorInfo('DAPR_PUBSUB_NAME_EMPTY'), resourceInfo('pubsub', '')]),
+  pubsubNotFound: (name: string) =>
+    new ApiError('ERR_PUBSUB_NOT_FOUND', 404, `pubsub ${name} not found`, [errorInfo('DAPR_PUBSUB_NOT_FOUND'), resourceInfo('pubsub', name)]),
+  pubsubTopicEmpty: (name: string) =>
+    new ApiError('ERR_TOPIC_EMPTY', 404, `topic is empty in pubsub ${name}`, [errorInfo('DAPR_PUBSUB_TOPIC_NAME_EMPTY'), resourceInfo('pubsub', name)]),
+  pubsubRequestMetadata: (name: string, detail: string) =>
+    new ApiError('ERR_PUBSUB_REQUEST_METADATA', 400, `failed deserializing metadata. Error: ${detail}`, [
+      errorInfo('DAPR_PUBSUB_METADATA_DESERIALIZATION'),
+      resourceInfo('pubsub', name),
+    ]),
+  pubsubCloudEventCreation: (name: string, detail: string) =>
+    new ApiError('ERR_PUBSUB_CLOUD_EVENTS_SER', 500, `cannot create cloudevent: ${detail}`, [errorInfo('DAPR_PUBSUB_CLOUD_EVENT_CREATION'), resourceInfo('pubsub', name)]),
+  pubsubEventsUnmarshal: (name: string, topic: string, detail: string) =>
+    new ApiError('ERR_PUBSUB_EVENTS_SER', 400, `error when unmarshaling the request for topic ${topic} pubsub ${name}: ${detail}`, [
+      errorInfo('DAPR_PUBSUB_UNMARSHAL_EVENTS'),
+      resourceInfo('pubsub', name),
+    ]),
+  pubsubPublish: (name: string, topic: string, cause: unknown) =>
+    new ApiError(
+      'ERR_PUBSUB_PUBLISH_MESSAGE',
+      500,
+      `error when publishing to topic ${topic} in pubsub ${name}: ${describeError(cause)}`,
+      [errorInfo('DAPR_PUBSUB_PUBLISH_MESSAGE', { topic, error: describeError(cause) }), resourceInfo('pubsub', name)],
+      { cause },
+    ),
+  pubsubForbidden: (name: string, topic: string, appId: string) =>
+    new ApiError('ERR_PUBSUB_FORBIDDEN', 403, `topic ${topic} is not allowed for app id ${appId}`, [
+      errorInfo('DAPR_PUBSUB_FORBIDDEN', { topic }),
+      resourceInfo('pubsub', name),
+    ]),
 } as const;

@@ -23,6 +23,8 @@ export interface MetadataServiceOptions {
   readonly components: readonly ComponentDescription[];
   readonly app: { readonly port?: number | undefined; readonly protocol: string; readonly channelAddress: string };
   readonly actorRuntime?: () => ActorRuntimeReport;
+  /** The running pub/sub subscriptions, in Dapr's shape; read at each request. */
+  readonly subscriptions?: () => readonly Record<string, unknown>[];
 }
 
 /** The body of `GET /v1.0/metadata`, in Dapr's field names; empty fields are left out. */
@@ -32,6 +34,7 @@ export interface MetadataDocument {
   enabledFeatures: readonly string[];
   actors: readonly { type: string; count: number }[];
   components: readonly ComponentDescription[];
+  subscriptions?: readonly Record<string, unknown>[];
   extended: Record<string, string>;
   appConnectionProperties: { port?: number; protocol: string; channelAddress: string; maxConcurrency?: number };
   actorRuntime: {
@@ -65,6 +68,7 @@ export class MetadataService {
       enabledFeatures,
       actors: (report?.hostedTypes ?? []).map((type) => ({ type, count: report?.activeActors.get(type) ?? 0 })),
       components,
+      ...(this.options.subscriptions ? { subscriptions: this.options.subscriptions() } : {}),
       extended: { ...Object.fromEntries(this.#extended), daprRuntimeVersion: runtimeVersion },
       appConnectionProperties: {
         ...(app.port !== undefined ? { port: app.port } : {}),
