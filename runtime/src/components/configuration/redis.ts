@@ -14,7 +14,7 @@ import type {
   StoreWatch,
 } from '../../configuration/index.js';
 import type { ComponentDefinition } from '../registry.js';
-import { RedisConnection, redisSettings } from '../lock/redis-connection.js';
+import { RedisConnection, redisSettings } from '../redis-connection.js';
 
 const SEPARATOR = '||';
 const SCAN_BATCH = 500;

@@ -6,7 +6,7 @@
 import type { LockStore, UnlockStatus } from '../../lock/index.js';
 import { UnlockStatus as Status } from '../../lock/index.js';
 import type { ComponentDefinition } from '../registry.js';
-import { RedisConnection, redisSettings } from './redis-connection.js';
+import { RedisConnection, redisSettings } from '../redis-connection.js';
 
 /** KEYS[1]; ARGV[1] the owner. Replies 1 released, -1 no such lock, -2 someone else's. */
 const UNLOCK_LUA = `

@@ -20,7 +20,7 @@ import {
   type SubscribeRequest,
   type Unsubscribe,
 } from '../../pubsub/index.js';
-import { redisSettings } from '../lock/redis-connection.js';
+import { redisSettings } from '../redis-connection.js';
 import type { ComponentMetadata } from '../metadata.js';
 import type { ComponentDefinition } from '../registry.js';
 

@@ -20,8 +20,8 @@ import {
   type TransactionOperation,
   type WriteCondition,
 } from '../../state/index.js';
-import { ComponentMetadataError } from '../errors.js';
 import type { ComponentMetadata } from '../metadata.js';
+import { parseRedisHost } from '../redis-connection.js';
 import type { ComponentDefinition } from '../registry.js';
 import { defineReminderCommands, RedisReminderStorage } from './redis-reminders.js';
 
@@ -260,16 +260,8 @@ function conditionArgs(condition: WriteCondition): [string, string] {
 }
 
 /** `host:port`, `host` (port 6379) or `[v6addr]:port`. */
-function parseHost(value: string): { host: string; port: number } {
-  const match = /^(?:\[(?<v6>[^\]]+)\]|(?<name>[^:]+))(?::(?<port>\d+))?$/.exec(value.trim());
-  const host = match?.groups?.['v6'] ?? match?.groups?.['name'];
-  const port = Number(match?.groups?.['port'] ?? 6379);
-  if (!host || port < 1 || port > 65535) throw new ComponentMetadataError('redisHost', `must be host:port, got "${value}"`);
-  return { host, port };
-}
-
 function parseOptions(metadata: ComponentMetadata): RedisStoreOptions {
-  const { host, port } = parseHost(metadata.required('redisHost'));
+  const { host, port } = parseRedisHost(metadata.required('redisHost'));
   const dialTimeoutMs = metadata.durationMs('dialTimeout', 5_000);
   const readTimeoutMs = metadata.durationMs('readTimeout', 3_000);
   const maxRetryBackoffMs = metadata.durationMs('maxRetryBackoff', 2_000);

@@ -1,14 +1,13 @@
 /**
- * One Redis connection for the `lock.redis` and `configuration.redis` components: Dapr's
- * common Redis metadata (`redisHost`, `redisPassword`, `redisUsername`, `redisDB`,
- * `enableTLS`, `dialTimeout`, `readTimeout`, `maxRetryBackoff`), fail-fast commands while
- * disconnected, background reconnects, and errors that name the server and say whether it
- * answered or was unreachable.
+ * What Redis components share: Dapr's common Redis metadata (`redisHost`, `redisPassword`,
+ * `redisUsername`, `redisDB`, `enableTLS`, `dialTimeout`, `readTimeout`, `maxRetryBackoff`),
+ * and a connection with fail-fast commands while disconnected, background reconnects, and
+ * errors that name the server and say whether it answered or was unreachable.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import type { Logger } from '../../logging/index.js';
-import { ComponentMetadataError } from '../errors.js';
-import type { ComponentMetadata } from '../metadata.js';
+import type { Logger } from '../logging/index.js';
+import { ComponentMetadataError } from './errors.js';
+import type { ComponentMetadata } from './metadata.js';
 
 /** How often a Redis that stays down is reported at warn level; the rest go to debug. */
 const WARN_EVERY_MS = 30_000;
@@ -21,7 +20,7 @@ export interface RedisSettings {
 }
 
 export function redisSettings(metadata: ComponentMetadata, connectionName: string): RedisSettings {
-  const { host, port } = parseHost(metadata.required('redisHost'));
+  const { host, port } = parseRedisHost(metadata.required('redisHost'));
   const password = metadata.string('redisPassword');
   const username = metadata.string('redisUsername');
   const readTimeoutMs = metadata.durationMs('readTimeout', 3_000);
@@ -51,8 +50,8 @@ export function redisSettings(metadata: ComponentMetadata, connectionName: strin
   };
 }
 
-/** `host:port`, `host` (port 6379) or `[v6addr]:port`. */
-function parseHost(value: string): { host: string; port: number } {
+/** `redisHost`: `host:port`, `host` (port 6379) or `[v6addr]:port`. */
+export function parseRedisHost(value: string): { host: string; port: number } {
   const match = /^(?:\[(?<v6>[^\]]+)\]|(?<name>[^:]+))(?::(?<port>\d+))?$/.exec(value.trim());
   const host = match?.groups?.['v6'] ?? match?.groups?.['name'];
   const port = Number(match?.groups?.['port'] ?? 6379);
