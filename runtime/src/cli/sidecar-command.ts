@@ -15,8 +15,6 @@ export function sidecarCommand(): Command {
       const options = sidecarOptionsFrom(flags);
       const sidecar = await startSidecar(options);
       sidecar.logger.info({ httpPort: sidecar.httpPort, appPort: options.appPort }, `outrigger sidecar ready: app id ${options.appId}, HTTP API on port ${sidecar.httpPort}`);
-      process.send?.({ kind: 'outrigger.sidecar.ready', httpPort: sidecar.httpPort } satisfies ReadyMessage);
-
       const stop = async (reason: string, exitCode: number) => {
         sidecar.logger.info(`stopping (${reason})`);
         const deadline = setTimeout(() => process.exit(1), options.gracefulShutdownMs).unref();
@@ -38,5 +36,7 @@ export function sidecarCommand(): Command {
         sidecar.logger.error(err.message);
         onSignal('cannot go on', 1);
       });
+      // Only now: whoever started us may signal as soon as it hears we are ready.
+      process.send?.({ kind: 'outrigger.sidecar.ready', httpPort: sidecar.httpPort } satisfies ReadyMessage);
     });
 }
