@@ -3,8 +3,9 @@
  * distributed lock API as the SDK sends it; the SDK reads unlock statuses only as numbers.
  */
 import anyTest, { type TestFn } from 'ava';
-import { CommunicationProtocolEnum, DaprClient, LogLevel } from '@dapr/dapr';
+import type { DaprClient } from '@dapr/dapr';
 import { Cleanup } from '../../harness/cleanup.js';
+import { daprClientFor } from '../../harness/dapr-client.js';
 import { componentYaml, resourcesDir } from '../../harness/files.js';
 import { redisAddress, uniqueId } from '../../harness/ids.js';
 import { startSidecar } from '../../harness/sidecar.js';
@@ -21,13 +22,7 @@ test.before(async (t) => {
   const { host, port } = redisAddress();
   const dir = await resourcesDir(cleanup, { 'lock.yaml': componentYaml(STORE, 'lock.redis', { redisHost: `${host}:${port}` }) });
   const sidecar = await startSidecar(cleanup, { resourcesPaths: [dir] });
-  const client = new DaprClient({
-    daprHost: '127.0.0.1',
-    daprPort: String(sidecar.port),
-    communicationProtocol: CommunicationProtocolEnum.HTTP,
-    logger: { level: LogLevel.Error },
-  });
-  cleanup.teardown(() => client.stop());
+  const client = daprClientFor(cleanup, sidecar);
   t.context = { client };
 });
 test.after.always(() => cleanup.run());

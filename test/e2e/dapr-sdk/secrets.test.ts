@@ -5,8 +5,9 @@
 import anyTest, { type TestFn } from 'ava';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CommunicationProtocolEnum, DaprClient, LogLevel } from '@dapr/dapr';
+import type { DaprClient } from '@dapr/dapr';
 import { Cleanup } from '../../harness/cleanup.js';
+import { daprClientFor } from '../../harness/dapr-client.js';
 import { componentYaml, resourcesDir, tempDir } from '../../harness/files.js';
 import { startSidecar } from '../../harness/sidecar.js';
 
@@ -20,13 +21,7 @@ test.before(async (t) => {
   await writeFile(join(dir, 'config.yaml'), 'apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata:\n  name: c\nspec:\n  secrets:\n    scopes:\n      - storeName: vault\n        deniedSecrets: [private]\n');
   const resources = await resourcesDir(cleanup, { 'vault.yaml': componentYaml('vault', 'secretstores.local.file', { secretsFile: file }) });
   const sidecar = await startSidecar(cleanup, { resourcesPaths: [resources], args: ['--config', join(dir, 'config.yaml')] });
-  const client = new DaprClient({
-    daprHost: '127.0.0.1',
-    daprPort: String(sidecar.port),
-    communicationProtocol: CommunicationProtocolEnum.HTTP,
-    logger: { level: LogLevel.Error },
-  });
-  cleanup.teardown(() => client.stop());
+  const client = daprClientFor(cleanup, sidecar);
   t.context = { client };
 });
 test.after.always(() => cleanup.run());

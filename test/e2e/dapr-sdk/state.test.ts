@@ -3,8 +3,9 @@
  * the state API as the SDK sends it (see shared reference: dapr-node-sdk-wire.md §2.2).
  */
 import anyTest, { type TestFn } from 'ava';
-import { CommunicationProtocolEnum, DaprClient, LogLevel, StateConcurrencyEnum, StateConsistencyEnum } from '@dapr/dapr';
+import { StateConcurrencyEnum, StateConsistencyEnum, type DaprClient } from '@dapr/dapr';
 import { Cleanup } from '../../harness/cleanup.js';
+import { daprClientFor } from '../../harness/dapr-client.js';
 import { componentYaml, resourcesDir } from '../../harness/files.js';
 import { redisAddress } from '../../harness/ids.js';
 import { startSidecar, type SidecarHandle } from '../../harness/sidecar.js';
@@ -19,13 +20,7 @@ test.before(async (t) => {
     'statestore.yaml': componentYaml(STORE, 'state.redis', { redisHost: `${host}:${port}`, actorStateStore: 'true' }),
   });
   const sidecar = await startSidecar(cleanup, { resourcesPaths: [dir] });
-  const client = new DaprClient({
-    daprHost: '127.0.0.1',
-    daprPort: String(sidecar.port),
-    communicationProtocol: CommunicationProtocolEnum.HTTP,
-    logger: { level: LogLevel.Error },
-  });
-  cleanup.teardown(() => client.stop());
+  const client = daprClientFor(cleanup, sidecar);
   t.context = { client, sidecar };
 });
 test.after.always(() => cleanup.run());
