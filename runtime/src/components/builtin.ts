@@ -10,6 +10,9 @@ import { redisStateStore } from './state/redis.js';
 import { sqliteStateStore } from './state/sqlite.js';
 import { inMemoryPubSub } from './pubsub/in-memory.js';
 import { redisPubSub } from './pubsub/redis.js';
+import { mqtt3PubSub } from './pubsub/mqtt3.js';
+import { rabbitmqPubSub } from './pubsub/rabbitmq.js';
+import { jetstreamPubSub } from './pubsub/jetstream.js';
 import { localFileSecretStore } from './secretstores/local-file.js';
 import { localEnvSecretStore } from './secretstores/local-env.js';
 import { redisConfigurationStore } from './configuration/redis.js';
@@ -29,6 +32,9 @@ export function createBuiltinRegistry(): ComponentRegistry {
     .register(sqliteStateStore)
     .register(inMemoryPubSub)
     .register(redisPubSub)
+    .register(mqtt3PubSub)
+    .register(rabbitmqPubSub)
+    .register(jetstreamPubSub)
     .register(localFileSecretStore)
     .register(localEnvSecretStore)
     .register(redisConfigurationStore)
