@@ -6,6 +6,8 @@ export * from './protocol/index.js';
 export * from './table/index.js';
 export { startPlacement } from './placement.js';
 export type { Placement } from './placement.js';
+export { createPlacementMetrics, startMetricsServer } from './metrics/index.js';
+export type { MetricsServer } from './metrics/index.js';
 export { PLACEMENT_DEFAULTS } from './options.js';
 export type { PlacementClock, PlacementLogger, PlacementOptions } from './options.js';
 export type { HostState, MemberEvicted, NamespaceState, PlacementEvents, PlacementState, RoundComplete } from './disseminator/index.js';

@@ -15,11 +15,12 @@ import {
   type ComponentRegistry,
   type LoadedComponent,
 } from './components/index.js';
-import { defaultResources, readConfigurationFiles, validateSidecarOptions, type SidecarOptions } from './config/index.js';
+import { defaultResources, readConfigurationFiles, validateSidecarOptions, type RuntimeConfiguration, type SidecarOptions } from './config/index.js';
 import { joinCluster, type ClusterMembership } from './cluster/index.js';
 import { Readiness } from './health/index.js';
 import { AppChannel, createInvokeService } from './invoke/index.js';
 import { createLogger, type Logger } from './logging/index.js';
+import { createTelemetry, withInvokeMetrics, withPublishMetrics, type Telemetry } from './observability/index.js';
 import { MetadataService, type ComponentDescription } from './metadata/index.js';
 import { createStateService, type NamedStateStore, type StateStore } from './state/index.js';
 import { createSecretsService } from './secrets/index.js';
@@ -31,6 +32,8 @@ import { RUNTIME_VERSION } from './version.js';
 
 export interface Sidecar {
   readonly httpPort: number;
+  /** Where `GET /metrics` is served; absent when metrics are off. */
+  readonly metricsPort: number | undefined;
   readonly logger: Logger;
   /** Resolves when the sidecar asks to stop (`POST /v1.0/shutdown`). */
   readonly shutdownRequested: Promise<void>;
@@ -53,6 +56,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
   validateSidecarOptions(options);
   const logger = deps.logger ?? createLogger({ level: options.logLevel, json: options.logAsJson, appId: options.appId });
   const configuration = await readConfigurationFiles(options.configFiles);
+  const telemetry = telemetryOf(options, configuration.observability, logger);
 
   const clock = deps.clock ?? systemClock;
   const components = await loadResources(options, { logger, clock, registry: deps.registry ?? createBuiltinRegistry() });
@@ -69,8 +73,9 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
       ? undefined
       : new AppChannel({ address: options.appChannelAddress, port: options.appPort, timeoutMs: options.appTimeoutMs, apiToken: options.appApiToken });
   const pubsubs = componentsOf(components, 'pubsub').map((c) => namedPubSub(c.name, c.store, c.metadata, options.appId));
-  const pubsub = createPubSubService({ appId: options.appId, pubsubs, clock });
-  const subscriber = appChannel && pubsubs.length > 0 ? new Subscriber({ appChannel, pubsubs, clock, logger: logger.child({ component: 'pubsub' }) }) : undefined;
+  const pubsub = withPublishMetrics(createPubSubService({ appId: options.appId, pubsubs, clock }), telemetry.metrics);
+  const onSettled = (name: string, topic: string, outcome: string) => telemetry.metrics?.delivered(name, topic, outcome);
+  const subscriber = appChannel && pubsubs.length > 0 ? new Subscriber({ appChannel, pubsubs, clock, logger: logger.child({ component: 'pubsub' }), onSettled }) : undefined;
   const declarativeSubscriptions = subscriber
     ? await readSubscriptionResources(options.resourcesPaths, options.appId).catch(async (err: unknown) => {
         await closeComponents(components, logger);
@@ -82,19 +87,22 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
     appChannel,
     logger: logger.child({ component: 'configuration' }),
   });
-  const cluster = await joinCluster({ options, appChannel, logger }).catch(async (err: unknown) => {
+  const cluster = await joinCluster({ options, appChannel, logger, tracing: telemetry.tracing }).catch(async (err: unknown) => {
     await closeComponents(components, logger);
     throw err;
   });
-  const invoke = createInvokeService({
-    appId: options.appId,
-    namespace: options.namespace,
-    appChannel,
-    directory: cluster.directory,
-    peers: cluster.peers,
-    // A margin over the app timeout, so the callee's clearer "did not answer" arrives first.
-    timeoutMs: options.appTimeoutMs + 1000,
-  });
+  const invoke = withInvokeMetrics(
+    createInvokeService({
+      appId: options.appId,
+      namespace: options.namespace,
+      appChannel,
+      directory: cluster.directory,
+      peers: cluster.peers,
+      // A margin over the app timeout, so the callee's clearer "did not answer" arrives first.
+      timeoutMs: options.appTimeoutMs + 1000,
+    }),
+    telemetry.metrics,
+  );
 
   const actors = createActorRuntime({
     selfHostId: cluster.host.hostId,
@@ -107,8 +115,9 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
     logger: logger.child({ component: 'actors' }),
     callTimeoutMs: options.appTimeoutMs,
     owns: (actor) => cluster.placement.table.ownerOf(actor.type, actor.id)?.hostId === cluster.host.hostId,
+    telemetry: telemetry.actors,
   });
-  cluster.placement.onPrepare((move) => actors.prepare(move));
+  observeCluster(telemetry, actors, cluster);
   cluster.serveActors({
     actorCall: (request, _caller, signal) => actors.serveRemote(request, signal),
     timerHandoff: async (request) => {
@@ -156,6 +165,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
       metadata,
       readiness,
       onShutdown: () => requestShutdown(),
+      observer: telemetry.api,
       host: options.listenAddress,
       port: options.httpPort,
     });
@@ -165,6 +175,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
     await closeComponents(components, logger);
     throw err;
   }
+  const metricsPort = await telemetry.serveMetrics();
   readiness.markOutboundReady();
   const inputs = inputBindingDelivery(appChannel, inputBindingsOf(components), logger);
   void readiness.waitForApp().then(async () => {
@@ -178,6 +189,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
   let closing: Promise<void> | undefined;
   return {
     httpPort: api.port,
+    metricsPort,
     logger,
     shutdownRequested,
     failed,
@@ -192,8 +204,30 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
         await configurationApi.close();
         await appChannel?.close();
         await closeComponents(components, logger);
+        await telemetry.close();
       })()),
   };
+}
+
+function telemetryOf(options: SidecarOptions, configured: RuntimeConfiguration['observability'], logger: Logger): Telemetry {
+  return createTelemetry({
+    appId: options.appId,
+    tracing: configured.tracing,
+    metrics: { enabled: options.metricsEnabled && configured.metricsEnabled, port: options.metricsPort, host: options.metricsListenAddress },
+    logApiCalls: options.apiLogging ?? configured.apiLogging ?? false,
+    logger,
+  });
+}
+
+/** Table changes are timed from prepare to commit; a prepare hands away the actors that move. */
+function observeCluster(telemetry: Telemetry, actors: ActorRuntime, cluster: ClusterMembership): void {
+  cluster.placement.onPrepare((move) => {
+    telemetry.metrics?.tablePrepared();
+    return actors.prepare(move);
+  });
+  cluster.placement.on('committed', () => telemetry.metrics?.tableCommitted());
+  telemetry.metrics?.observeActors({ activeActors: () => actors.activeActors(), queuedCalls: () => actors.queuedCalls() });
+  telemetry.metrics?.observeTableVersion(() => cluster.placement.table.version);
 }
 
 async function loadResources(
@@ -285,6 +319,7 @@ function componentsOf<C extends ComponentCategory>(components: readonly LoadedCo
     .filter((c): c is LoadedComponent<C> => c.category === category)
     .map((c) => ({ name: c.manifest.name, store: c.instance, metadata: c.metadata }));
 }
+
 function describeComponent(component: LoadedComponent): ComponentDescription {
   const features: string[] = [...component.instance.features];
   if (features.includes('ETAG') && features.includes('TRANSACTIONAL')) features.push('ACTOR');

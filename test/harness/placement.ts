@@ -5,6 +5,8 @@ import { CLI } from './sidecar.js';
 
 export interface PlacementHandle {
   readonly port: number;
+  /** Where its `GET /metrics` is served (a free port). */
+  readonly metricsPort: number | undefined;
   /** `127.0.0.1:<port>`, for `--placement-host-address`. */
   readonly address: string;
   readonly process: ChildProcess;
@@ -21,17 +23,19 @@ export interface PlacementStateBody {
 
 /** Starts a real placement process from the built CLI (port 0 unless given) and waits until it is ready. */
 export async function startPlacementProcess(t: Owner, args: readonly string[] = [], port = 0): Promise<PlacementHandle> {
-  const child = track(fork(CLI, ['placement', '--port', String(port), '--log-level', 'debug', ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
+  const metricsArgs = args.some((a) => a.startsWith('--metrics-port') || a.startsWith('--enable-metrics')) ? [] : ['--metrics-port', '0'];
+  const child = track(fork(CLI, ['placement', '--port', String(port), '--log-level', 'debug', ...metricsArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   t.teardown(() => stopProcess(child).then(() => undefined));
-  const ready = await new Promise<number>((resolve, reject) => {
-    child.on('message', (m: { kind?: string; port?: number }) => m.kind === 'outrigger.placement.ready' && resolve(m.port!));
+  const { port: ready, metricsPort } = await new Promise<{ port: number; metricsPort?: number }>((resolve, reject) => {
+    child.on('message', (m: { kind?: string; port: number; metricsPort?: number }) => m.kind === 'outrigger.placement.ready' && resolve(m));
     child.once('exit', (code) => reject(new Error(`placement exited with ${code} before it was ready:\n${output}`)));
   });
   return {
     port: ready,
+    metricsPort,
     address: `127.0.0.1:${ready}`,
     process: child,
     output: () => output,

@@ -27,6 +27,8 @@ export interface SidecarStart {
 export interface SidecarHandle {
   readonly appId: string;
   readonly port: number;
+  /** Where `GET /metrics` is served (a free port), unless the test turned metrics off. */
+  readonly metricsPort: number | undefined;
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly process: ChildProcess;
@@ -46,6 +48,8 @@ export async function startSidecar(t: Owner, start: SidecarStart = {}): Promise<
   if (start.appPort !== undefined) args.push('--app-port', String(start.appPort));
   for (const path of start.resourcesPaths ?? []) args.push('--resources-path', path);
   args.push(...(start.args ?? []));
+  // Never the default 9090: parallel tests would meet there.
+  if (!args.some((a) => a.startsWith('--metrics-port') || a.startsWith('--enable-metrics'))) args.push('--metrics-port', '0');
   if (start.placement) args.push('--placement-host-address', start.placement);
   else if (!args.includes('--placement-host-address') && !args.includes('--embedded-placement-port')) {
     args.push('--embedded-placement-port', String(await freePortForTest()));
@@ -57,13 +61,15 @@ export async function startSidecar(t: Owner, start: SidecarStart = {}): Promise<
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   t.teardown(() => stopProcess(child).then(() => undefined));
 
-  const port = await new Promise<number>((resolve, reject) => {
-    child.on('message', (m: { kind?: string; httpPort?: number }) => m.kind === 'outrigger.sidecar.ready' && resolve(m.httpPort!));
+  const ready = await new Promise<{ httpPort: number; metricsPort?: number }>((resolve, reject) => {
+    child.on('message', (m: { kind?: string; httpPort: number; metricsPort?: number }) => m.kind === 'outrigger.sidecar.ready' && resolve(m));
     child.once('exit', (code) => reject(new Error(`sidecar exited with ${code} before it was ready:\n${output}`)));
   });
+  const port = ready.httpPort;
   return {
     appId,
     port,
+    metricsPort: ready.metricsPort,
     url: `http://127.0.0.1:${port}`,
     process: child,
     output: () => output,

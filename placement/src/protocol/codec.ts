@@ -1,5 +1,6 @@
 import { Packr } from 'msgpackr';
 import { ProtocolError } from './errors.js';
+import { isTraceparent, MAX_TRACESTATE_LENGTH } from './trace-context.js';
 import { PROTOCOL_VERSION, type HostRecord, type HttpCall, type ReceivedBy, type Receiver } from './messages.js';
 
 /** Plain msgpack maps (no msgpackr records), so any msgpack reader can follow the wire. */
@@ -81,6 +82,7 @@ const VALIDATORS: Record<Receiver, Record<string, Validator>> = {
       text(m['appId'], 'appId');
       httpCall(m['call'], 'call');
       integer(m['timeoutMs'], 'timeoutMs', 1, 24 * 3_600_000);
+      traceContext(m);
     },
     'actor-call': (m) => {
       requestId(m['id']);
@@ -92,6 +94,7 @@ const VALIDATORS: Record<Receiver, Record<string, Validator>> = {
       if (m['chainId'] !== undefined) text(m['chainId'], 'chainId');
       stringList(m['path'], 'path');
       integer(m['timeoutMs'], 'timeoutMs', 1, 24 * 3_600_000);
+      traceContext(m);
     },
     'timer-handoff': (m) => {
       requestId(m['id']);
@@ -142,6 +145,14 @@ function handedOffTimer(raw: unknown, path: string): void {
   if (t['expiresAt'] !== undefined) instant(t['expiresAt'], `${path}.expiresAt`);
   instant(t['nextDueAt'], `${path}.nextDueAt`);
   integer(t['firedCount'], `${path}.firedCount`, 0, Number.MAX_SAFE_INTEGER);
+}
+
+function traceContext(m: Record<string, unknown>): void {
+  const { traceparent, tracestate } = m;
+  if (traceparent !== undefined && (typeof traceparent !== 'string' || !isTraceparent(traceparent))) invalid('traceparent', 'a W3C traceparent');
+  if (tracestate === undefined) return;
+  if (traceparent === undefined) invalid('tracestate', 'sent only with a traceparent');
+  if (typeof tracestate !== 'string' || tracestate.length > MAX_TRACESTATE_LENGTH) invalid('tracestate', `a string of at most ${MAX_TRACESTATE_LENGTH} characters`);
 }
 
 /** Header values may be long or empty (cookies); the message size limit bounds them. */

@@ -4,6 +4,8 @@
  * second copy of any of this in the runtime.
  */
 export * from './messages.js';
+export { isTraceparent, MAX_TRACESTATE_LENGTH } from './trace-context.js';
+export type { TraceContextFields } from './trace-context.js';
 export { encode, decode, DEFAULT_MAX_MESSAGE_BYTES } from './codec.js';
 export { ProtocolError, CLOSE_PROTOCOL_VIOLATION } from './errors.js';
 export type { ProtocolErrorCode } from './errors.js';

@@ -4,6 +4,8 @@
  * the peer link). Each carries the protocol version `v`; `decode` validates every field.
  */
 
+import type { TraceContextFields } from './trace-context.js';
+
 /** Bumped on any incompatible change; peers with another version are refused. */
 export const PROTOCOL_VERSION = 1;
 
@@ -89,7 +91,7 @@ export interface HttpCall {
 }
 
 /** Service invocation of `appId`'s app through the peer that hosts an instance of it. */
-export interface InvokeRequest {
+export interface InvokeRequest extends TraceContextFields {
   readonly kind: 'invoke';
   readonly v: number;
   /** Correlates the answer; unique per link and direction. */
@@ -105,7 +107,7 @@ export interface InvokeRequest {
  * in the actor's turn; if the actor is not its own any more it answers ERR_ACTOR_MOVED and the
  * caller routes again.
  */
-export interface ActorCallRequest {
+export interface ActorCallRequest extends TraceContextFields {
   readonly kind: 'actor-call';
   readonly v: number;
   readonly id: number;

@@ -52,7 +52,8 @@ export async function startServer(options: ServerOptions, disseminator: Dissemin
   };
 }
 
-function listen(http: Server, port: number, host: string): Promise<void> {
+/** Listens on `host:port`; rejects as `listen` does (EADDRINUSE…). The metrics server uses it too. */
+export function listen(http: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     http.once('error', reject);
     http.listen(port, host, () => {

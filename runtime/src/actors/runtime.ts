@@ -6,6 +6,7 @@ import type { ActorCallRequest } from '@outrigger/placement';
 import type { Clock } from '../clock/index.js';
 import type { AppChannel, AppResponse, HeaderMap } from '../invoke/index.js';
 import type { Logger } from '../logging/index.js';
+import { NO_ACTOR_TELEMETRY, withTraceFields, type ActorTelemetry } from '../observability/index.js';
 import type { PeerPool } from '../peers/index.js';
 import type { PendingMove } from '../placement-client/index.js';
 import type { StateStore } from '../state/index.js';
@@ -36,6 +37,8 @@ export interface ActorRuntimeOptions {
   readonly timerClock?: TimerClock;
   /** Whether this sidecar owns an actor by the committed table; only the owner fires its reminders. */
   readonly owns?: (actor: ActorRef) => boolean;
+  /** Turn spans, actor, timer and reminder metrics. */
+  readonly telemetry?: ActorTelemetry;
 }
 
 export interface ActorInvocation {
@@ -65,6 +68,8 @@ export interface ActorRuntime {
   /** A table change is prepared: hand away the local actors whose owner changes. */
   prepare(move: PendingMove): Promise<void>;
   activeActors(): Map<string, number>;
+  /** Calls waiting for a turn, per actor type. */
+  queuedCalls(): Map<string, number>;
   /** Graceful shutdown: deactivates every actor (draining each within its type's timeout). */
   close(): Promise<void>;
 }
@@ -79,23 +84,36 @@ const NO_APP: ActorTarget = {
 
 export function createActorRuntime(options: ActorRuntimeOptions): ActorRuntime {
   const target = options.appChannel ? createAppTarget({ appChannel: options.appChannel, callTimeoutMs: options.callTimeoutMs }) : NO_APP;
+  const telemetry = options.telemetry ?? NO_ACTOR_TELEMETRY;
   let timers: TimerService | undefined;
   const table = new ActorTable({
     target,
     clock: options.clock,
     graph: createWaitForGraph(),
     logger: options.logger,
-    onDeactivated: (actor) => timers?.drop(actor.key),
+    onActivated: (actor) => telemetry.activated(actor.ref.type),
+    onDeactivated: (actor, reason) => {
+      telemetry.deactivated(actor.ref.type, reason);
+      timers?.drop(actor.key);
+    },
     ...(options.idleScanIntervalMs !== undefined ? { idleScanIntervalMs: options.idleScanIntervalMs } : {}),
   });
-  const router = new ActorRouter({ selfHostId: options.selfHostId, owners: options.owners, table, target, peers: options.peers, logger: options.logger });
+  const router = new ActorRouter({ selfHostId: options.selfHostId, owners: options.owners, table, target, peers: options.peers, logger: options.logger, telemetry });
   const deadline = () => Date.now() + options.callTimeoutMs;
   timers = createTimerService({
     clock: options.timerClock ?? systemTimerClock,
     logger: options.logger.child({ component: 'timers' }),
-    fire: async (actor, name, body) => void (await router.call({ actor, callback: 'timer', name, call: { verb: 'PUT', query: '', headers: {}, body }, deadline: deadline() })),
+    fire: async (actor, name, body) => {
+      try {
+        await router.call({ actor, callback: 'timer', name, call: { verb: 'PUT', query: '', headers: {}, body }, deadline: deadline() });
+        telemetry.timerFired(actor.type, true);
+      } catch (err) {
+        telemetry.timerFired(actor.type, false);
+        throw err;
+      }
+    },
   });
-  const reminders = startReminders(options, router, table);
+  const reminders = startReminders(options, router, table, telemetry);
   const mover = createTimerMover({
     timers,
     selfHostId: options.selfHostId,
@@ -122,6 +140,7 @@ export function createActorRuntime(options: ActorRuntimeOptions): ActorRuntime {
       if (moved > 0) options.logger.info({ version: move.version, actors: moved }, 'handed away actors for a table change');
     },
     activeActors: () => table.activeCounts(),
+    queuedCalls: () => table.queuedCounts(),
     async close() {
       timers?.close();
       // Before the table: fires under way go back to the store, due at once for the next owner.
@@ -132,27 +151,34 @@ export function createActorRuntime(options: ActorRuntimeOptions): ActorRuntime {
 }
 
 /** Reminders fire through the router like any turn; the app's cancel header ends them. */
-function startReminders(options: ActorRuntimeOptions, router: ActorRouter, table: ActorTable): ReminderService | undefined {
+function startReminders(options: ActorRuntimeOptions, router: ActorRouter, table: ActorTable, telemetry: ActorTelemetry): ReminderService | undefined {
   const storage = options.stateStore?.reminders;
   if (!storage) return undefined;
+  const clock = options.timerClock ?? systemTimerClock;
   const reminders = createReminderService({
     appId: options.appId,
     storage,
-    clock: options.timerClock ?? systemTimerClock,
+    clock,
     owns: options.owns ?? (() => false),
     hostedTypes: () => table.hostedTypes(),
     // A short lease, renewed while a fire runs: a crashed owner's reminders move within seconds.
     leaseMs: 3000,
     fireTimeoutMs: options.callTimeoutMs,
     logger: options.logger.child({ component: 'reminders' }),
-    fire: async (actor, name, body, { timeoutMs }) => {
-      const response = await router.call({ actor, callback: 'reminder', name, call: { verb: 'PUT', query: '', headers: {}, body }, deadline: Date.now() + timeoutMs });
+    fire: async (actor, name, body, { timeoutMs, scheduledAt }) => {
+      const lagMs = clock.now() - scheduledAt;
+      const call = { verb: 'PUT', query: '', headers: {}, body };
+      const response = await router.call({ actor, callback: 'reminder', name, call, deadline: Date.now() + timeoutMs }).catch((err: unknown) => {
+        telemetry.reminderFired(actor.type, lagMs, false);
+        throw err;
+      });
+      telemetry.reminderFired(actor.type, lagMs, true);
       const cancel = response.headers['x-daprremindercancel'];
       return { cancel: String(Array.isArray(cancel) ? cancel[0] : (cancel ?? '')).toLowerCase() === 'true' };
     },
   });
   reminders.start();
-  return reminders;
+  return { ...reminders, create: (actor, name, body) => reminders.create(actor, name, body).then(() => telemetry.reminderRegistered(actor.type)) };
 }
 
 function remoteCall(request: ActorCallRequest) {
@@ -160,7 +186,8 @@ function remoteCall(request: ActorCallRequest) {
     actor: { type: request.actorType, id: request.actorId },
     callback: request.callback,
     name: request.name,
-    call: { verb: request.call.verb, query: request.call.query, headers: request.call.headers as HeaderMap, body: Buffer.from(request.call.body) },
+    // The message's trace fields are the caller's span; they win over any header of that name.
+    call: { verb: request.call.verb, query: request.call.query, headers: withTraceFields(request.call.headers as HeaderMap, request), body: Buffer.from(request.call.body) },
     chainId: request.chainId ?? '',
     path: request.path,
     deadline: Date.now() + request.timeoutMs,

@@ -1,5 +1,14 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_PLACEMENT_PORT, PLACEMENT_DEFAULTS, startPlacement, type PlacementOptions } from '@outrigger/placement';
+import {
+  DEFAULT_PLACEMENT_PORT,
+  PLACEMENT_DEFAULTS,
+  createPlacementMetrics,
+  startMetricsServer,
+  startPlacement,
+  type Placement,
+  type PlacementOptions,
+} from '@outrigger/placement';
+import type { Logger } from '../logging/index.js';
 import { formatGoDuration, parseGoDuration } from '../durations/index.js';
 import { LOG_LEVELS, createLogger, type LogLevel } from '../logging/index.js';
 
@@ -7,6 +16,8 @@ import { LOG_LEVELS, createLogger, type LogLevel } from '../logging/index.js';
 export interface PlacementReadyMessage {
   readonly kind: 'outrigger.placement.ready';
   readonly port: number;
+  /** Where `GET /metrics` is served; absent when metrics are off or the port was taken. */
+  readonly metricsPort?: number | undefined;
 }
 
 interface PlacementFlags {
@@ -18,6 +29,9 @@ interface PlacementFlags {
   coalesceWindow: number;
   logLevel: LogLevel;
   logAsJson: boolean;
+  enableMetrics: boolean;
+  metricsPort: number;
+  metricsListenAddress: string;
 }
 
 /** How long SIGINT/SIGTERM waits for connections to close before giving up. */
@@ -35,6 +49,9 @@ export function placementCommand(): Command {
     .addOption(durationOption('--coalesce-window <duration>', 'fold changes this close together into one round (0s = off)', PLACEMENT_DEFAULTS.coalesceWindowMs))
     .addOption(new Option('--log-level <level>', 'the least severe level that is logged').choices(LOG_LEVELS).default('info'))
     .option('--log-as-json', 'log JSON lines instead of text', false)
+    .option('--enable-metrics [enabled]', 'serve Prometheus metrics', (text: string) => text !== 'false', true)
+    .option('--metrics-port <port>', 'the port of the metrics endpoint (0 picks a free one)', port, 9090)
+    .option('--metrics-listen-address <host>', 'the address the metrics endpoint listens on', '0.0.0.0')
     .action(async (flags: PlacementFlags) => runPlacement(flags));
 }
 
@@ -50,8 +67,9 @@ async function runPlacement(flags: PlacementFlags): Promise<void> {
     logger,
   };
   const placement = await startPlacement(options);
-  logger.info({ port: placement.port }, `outrigger placement ready on port ${placement.port}`);
-  process.send?.({ kind: 'outrigger.placement.ready', port: placement.port } satisfies PlacementReadyMessage);
+  const metrics = flags.enableMetrics ? await serveMetrics(placement, flags, logger) : undefined;
+  logger.info({ port: placement.port, metricsPort: metrics?.port }, `outrigger placement ready on port ${placement.port}`);
+  process.send?.({ kind: 'outrigger.placement.ready', port: placement.port, metricsPort: metrics?.port } satisfies PlacementReadyMessage);
 
   let stopping = false;
   const onSignal = (reason: string) => {
@@ -63,6 +81,16 @@ async function runPlacement(flags: PlacementFlags): Promise<void> {
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   process.on('disconnect', () => onSignal('parent went away'));
+}
+
+/** As in the sidecar, a taken metrics port is reported, not fatal. */
+async function serveMetrics(placement: Placement, flags: PlacementFlags, logger: Logger) {
+  try {
+    return await startMetricsServer(createPlacementMetrics(placement), { host: flags.metricsListenAddress, port: flags.metricsPort });
+  } catch (err) {
+    logger.warn({ port: flags.metricsPort, err: (err as Error).message }, 'placement metrics are not served: the metrics port is taken');
+    return undefined;
+  }
 }
 
 function port(text: string): number {

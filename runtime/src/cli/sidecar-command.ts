@@ -6,6 +6,8 @@ import { addSidecarFlags, sidecarOptionsFrom } from './sidecar-flags.js';
 export interface ReadyMessage {
   readonly kind: 'outrigger.sidecar.ready';
   readonly httpPort: number;
+  /** Where `GET /metrics` is served; absent when metrics are off. */
+  readonly metricsPort?: number | undefined;
 }
 
 export function sidecarCommand(): Command {
@@ -15,6 +17,7 @@ export function sidecarCommand(): Command {
       const options = sidecarOptionsFrom(flags);
       const sidecar = await startSidecar(options);
       sidecar.logger.info({ httpPort: sidecar.httpPort, appPort: options.appPort }, `outrigger sidecar ready: app id ${options.appId}, HTTP API on port ${sidecar.httpPort}`);
+
       const stop = async (reason: string, exitCode: number) => {
         sidecar.logger.info(`stopping (${reason})`);
         const deadline = setTimeout(() => process.exit(1), options.gracefulShutdownMs).unref();
@@ -37,6 +40,6 @@ export function sidecarCommand(): Command {
         onSignal('cannot go on', 1);
       });
       // Only now: whoever started us may signal as soon as it hears we are ready.
-      process.send?.({ kind: 'outrigger.sidecar.ready', httpPort: sidecar.httpPort } satisfies ReadyMessage);
+      process.send?.({ kind: 'outrigger.sidecar.ready', httpPort: sidecar.httpPort, metricsPort: sidecar.metricsPort } satisfies ReadyMessage);
     });
 }

@@ -21,6 +21,10 @@ export function addSidecarFlags(command: Command): Command {
     .option('--dapr-internal-port <port>', 'the port other sidecars reach this one on (default: a free port)', port, SIDECAR_DEFAULTS.internalPort)
     .addOption(new Option('--log-level <level>', 'the least severe level that is logged').choices(LOG_LEVELS).default('info'))
     .option('--log-as-json', 'log JSON lines instead of text', false)
+    .option('--enable-api-logging [enabled]', 'log one line per API call (default: the Configuration\'s logging.apiLogging.enabled)', bool)
+    .option('--enable-metrics [enabled]', 'serve Prometheus metrics', bool, SIDECAR_DEFAULTS.metricsEnabled)
+    .option('--metrics-port <port>', 'the port of the metrics endpoint (0 picks a free one)', port, SIDECAR_DEFAULTS.metricsPort)
+    .option('--metrics-listen-address <host>', 'the address the metrics endpoint listens on', SIDECAR_DEFAULTS.metricsListenAddress)
     .option('--dapr-http-max-request-size <MB>', 'the largest request body the API accepts, in MB', positiveNumber, 4)
     .option('--dapr-graceful-shutdown-seconds <seconds>', 'how long a shutdown may wait for calls to finish', positiveNumber, 5)
     .option('--app-call-timeout <duration>', 'how long the sidecar waits for the app to answer one call (Go duration)', duration, SIDECAR_DEFAULTS.appTimeoutMs);
@@ -42,6 +46,10 @@ interface SidecarFlags {
   daprInternalPort: number;
   logLevel: LogLevel;
   logAsJson: boolean;
+  enableApiLogging?: boolean;
+  enableMetrics: boolean;
+  metricsPort: number;
+  metricsListenAddress: string;
   daprHttpMaxRequestSize: number;
   daprGracefulShutdownSeconds: number;
   appCallTimeout: number;
@@ -64,6 +72,10 @@ export function sidecarOptionsFrom(flags: SidecarFlags, env: NodeJS.ProcessEnv =
     hostAddress: env['DAPR_HOST_IP'] || SIDECAR_DEFAULTS.hostAddress,
     logLevel: flags.logLevel,
     logAsJson: flags.logAsJson,
+    apiLogging: flags.enableApiLogging,
+    metricsEnabled: flags.enableMetrics,
+    metricsPort: flags.metricsPort,
+    metricsListenAddress: flags.metricsListenAddress,
     maxRequestBodyBytes: Math.round(flags.daprHttpMaxRequestSize * 1024 * 1024),
     gracefulShutdownMs: flags.daprGracefulShutdownSeconds * 1000,
     appTimeoutMs: flags.appCallTimeout,
@@ -78,6 +90,13 @@ function port(text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
   return n;
+}
+
+/** Go's boolean flags: `--flag`, `--flag=true`, `--flag=false`. */
+function bool(text: string): boolean {
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  throw new InvalidArgumentError('must be true or false');
 }
 
 function positiveNumber(text: string): number {

@@ -3,6 +3,7 @@ import { freePort } from '../net/index.js';
 import type { SidecarOptions } from '../config/index.js';
 import { createInvokeHandler, DEFAULT_NAMESPACE, type AppChannel, type AppDirectory } from '../invoke/index.js';
 import type { Logger } from '../logging/index.js';
+import type { Tracing } from '../observability/index.js';
 import { PlacementClient, type EmbeddedPlacement } from '../placement-client/index.js';
 import { apiErrors } from '../errors/index.js';
 import { createPeerPool, startPeerServer, type PeerHandler, type PeerPool, type PeerServer } from '../peers/index.js';
@@ -23,18 +24,20 @@ export interface MembershipOptions {
   readonly options: SidecarOptions;
   readonly appChannel: AppChannel | undefined;
   readonly logger: Logger;
+  /** Spans for calls that peers make to this sidecar's app. */
+  readonly tracing?: Tracing;
 }
 
 /**
  * Opens the peer endpoint, then registers with the placement (the embedded one on
  * 127.0.0.1:<embeddedPlacementPort> when no address is given, hosting it if nobody does).
  */
-export async function joinCluster({ options, appChannel, logger }: MembershipOptions): Promise<ClusterMembership> {
+export async function joinCluster({ options, appChannel, logger, tracing }: MembershipOptions): Promise<ClusterMembership> {
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   const identity = { appId: options.appId, namespace };
   let actors: Required<Pick<PeerHandler, 'actorCall' | 'timerHandoff'>> | undefined;
   const handler: PeerHandler = {
-    ...createInvokeHandler({ appId: options.appId, appChannel }),
+    ...createInvokeHandler({ appId: options.appId, appChannel, tracing }),
     actorCall: (request, caller, signal) => {
       if (!actors) throw apiErrors.actorRuntimeClosed();
       return actors.actorCall(request, caller, signal);

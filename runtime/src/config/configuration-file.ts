@@ -1,15 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
 import { parseSecretScopes, type SecretScope } from '../secrets/index.js';
+import { DEFAULT_OBSERVABILITY, parseObservabilitySpec, type ObservabilityConfig } from '../observability/index.js';
 
 /** The parts of a Dapr Configuration resource the sidecar acts on today. */
 export interface RuntimeConfiguration {
   readonly features: readonly { name: string; enabled: boolean }[];
   /** `spec.secrets.scopes`: which secrets this app may read from each store. */
   readonly secretScopes: readonly SecretScope[];
+  /** `spec.tracing`, `spec.metrics`, `spec.logging`. */
+  readonly observability: ObservabilityConfig;
 }
 
-export const EMPTY_CONFIGURATION: RuntimeConfiguration = { features: [], secretScopes: [] };
+export const EMPTY_CONFIGURATION: RuntimeConfiguration = { features: [], secretScopes: [], observability: DEFAULT_OBSERVABILITY };
 
 /** A `--config` file that cannot be used; the message names the file. */
 export class ConfigurationError extends Error {
@@ -23,6 +26,7 @@ export class ConfigurationError extends Error {
 export async function readConfigurationFiles(files: readonly string[]): Promise<RuntimeConfiguration> {
   let features = new Map<string, boolean>();
   let secretScopes: SecretScope[] = [];
+  let observability = DEFAULT_OBSERVABILITY;
   for (const file of files) {
     const spec = await readSpec(file);
     features = new Map([...features, ...parseFeatures(spec['features'], file)]);
@@ -30,8 +34,9 @@ export async function readConfigurationFiles(files: readonly string[]): Promise<
       throw new ConfigurationError(`${file}: ${reason}`);
     };
     if (spec['secrets'] !== undefined) secretScopes = parseSecretScopes(spec['secrets'], fail);
+    observability = parseObservabilitySpec(spec, observability, fail);
   }
-  return { features: [...features].map(([name, enabled]) => ({ name, enabled })), secretScopes };
+  return { features: [...features].map(([name, enabled]) => ({ name, enabled })), secretScopes, observability };
 }
 
 async function readSpec(file: string): Promise<Record<string, unknown>> {

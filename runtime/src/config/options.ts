@@ -25,6 +25,13 @@ export interface SidecarOptions {
   readonly hostAddress: string;
   readonly logLevel: LogLevel;
   readonly logAsJson: boolean;
+  /** `--enable-api-logging`: one log line per API call; unset defers to the Configuration. */
+  readonly apiLogging?: boolean | undefined;
+  /** `--enable-metrics`: Prometheus metrics at `GET /metrics` on the metrics port. */
+  readonly metricsEnabled: boolean;
+  /** 0 picks a free one; the chosen one is reported when ready. */
+  readonly metricsPort: number;
+  readonly metricsListenAddress: string;
   readonly maxRequestBodyBytes: number;
   readonly gracefulShutdownMs: number;
   /** How long the sidecar waits for its app to answer a call. */
@@ -51,6 +58,9 @@ export const SIDECAR_DEFAULTS = {
   hostAddress: '127.0.0.1',
   logLevel: 'info',
   logAsJson: false,
+  metricsEnabled: true,
+  metricsPort: 9090,
+  metricsListenAddress: '0.0.0.0',
   maxRequestBodyBytes: 4 * 1024 * 1024,
   gracefulShutdownMs: 5000,
   appTimeoutMs: 60_000,

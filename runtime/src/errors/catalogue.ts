@@ -160,6 +160,7 @@ export const apiErrors = {
     new ApiError('ERR_MALFORMED_REQUEST', 400, `ExpiryInSeconds is not positive in lock store ${store}`),
   tryLock: (cause: unknown) => new ApiError('ERR_TRY_LOCK', 500, `failed to try acquiring lock: ${describeError(cause)}`, [], { cause }),
   unlock: (cause: unknown) => new ApiError('ERR_UNLOCK', 500, `failed to release lock: ${describeError(cause)}`, [], { cause }),
+
   // Actor timers
   actorTimerCreate: (detail: string) => new ApiError('ERR_ACTOR_TIMER_CREATE', 500, `error creating actor timer: ${detail}`),
 

@@ -7,6 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HostRecord, HttpCall, PeerResponse } from '@outrigger/placement';
 import { apiErrors } from '../errors/index.js';
+import { traceFieldsOf } from '../observability/index.js';
 import { PeerError, PeerFailureError, type PeerPool } from '../peers/index.js';
 import type { AppResponse } from './app-channel.js';
 import { forwardableHeaders } from './http-headers.js';
@@ -58,7 +59,7 @@ export class RemoteInvoker {
     for (let attempt = 0; ; attempt++) {
       const instance = this.#pick(target, failed);
       try {
-        const message = { kind: 'invoke', appId: target.appId, call } as const;
+        const message = { kind: 'invoke', appId: target.appId, call, ...traceFieldsOf(call.headers) } as const;
         return toAppResponse(await this.options.peers.request(instance.address, message, Math.max(1, deadline - Date.now())));
       } catch (err) {
         const delay = Math.min(this.options.retry.firstDelayMs * 2 ** attempt, this.options.retry.maxDelayMs);

@@ -26,6 +26,8 @@ export interface SubscriberOptions {
   readonly pubsubs: readonly NamedPubSub[];
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Told how every delivery ended (for the ingress metric). */
+  readonly onSettled?: (pubsubName: string, topic: string, outcome: DeliveryResult['outcome']) => void;
 }
 
 /** A message ready for the app, or why it never can be. */
@@ -155,6 +157,7 @@ export class Subscriber {
 
   /** Success acknowledges; a drop or a spent retry goes to the dead-letter topic, or back to the broker. */
   async #settle(subscription: Subscription, named: NamedPubSub, message: BrokerMessage, result: DeliveryResult): Promise<void> {
+    this.options.onSettled?.(named.name, subscription.topic, result.outcome);
     if (result.outcome === 'SUCCESS') return;
     const where = { pubsub: named.name, topic: subscription.topic, reason: result.reason };
     if (subscription.deadLetterTopic !== undefined) {

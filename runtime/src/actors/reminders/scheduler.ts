@@ -23,6 +23,8 @@ export interface FireOptions {
   readonly timeoutMs: number;
   /** Aborted when the service closes. */
   readonly signal: AbortSignal;
+  /** When this fire was due (clock ms); the delay until now is the reminder's lag. */
+  readonly scheduledAt: number;
 }
 
 /** `cancel`: the app answered with `X-DaprReminderCancel: true`; the reminder is deleted. */
@@ -316,7 +318,7 @@ export class ReminderScheduler {
   async #attempt(key: ReminderKey, record: ReminderRecord): Promise<Outcome> {
     if (this.#closed()) return { kind: 'aborted' };
     try {
-      const options = { timeoutMs: this.#fireTimeoutMs, signal: this.#deliveries.signal };
+      const options = { timeoutMs: this.#fireTimeoutMs, signal: this.#deliveries.signal, scheduledAt: record.scheduledAt };
       const result = await this.#deliveries.run(() => this.#o.fire(actorOf(key), key.name, callbackBody(record), options));
       return { kind: 'fired', cancel: result.cancel };
     } catch (error) {

@@ -9,6 +9,7 @@ import type { HostRecord } from '@outrigger/placement';
 import { ApiError, apiErrors } from '../../errors/index.js';
 import type { AppResponse, HeaderMap } from '../../invoke/index.js';
 import type { Logger } from '../../logging/index.js';
+import { NO_ACTOR_TELEMETRY, traceFieldsOf, traceIdOf, withTraceFields, type ActorTelemetry, type TurnObservation } from '../../observability/index.js';
 import { PeerFailureError, PeerUnavailableError, type PeerPool } from '../../peers/index.js';
 import type { ActorRef } from '../keys.js';
 import { ActorClosedError, DeadlockError, StackDepthError, type Turn } from '../lock/index.js';
@@ -44,14 +45,19 @@ export interface ActorRouterOptions {
   readonly logger: Logger;
   /** How long an actor without any host is looked up again before the call fails. */
   readonly lookupPatienceMs?: number;
+  /** Turn spans and metrics. */
+  readonly telemetry?: ActorTelemetry;
 }
 
 const RETRYABLE_REMOTE = new Set(['ERR_ACTOR_MOVED', 'ERR_ACTOR_CLOSED']);
 
 export class ActorRouter {
   readonly chains = new ChainRegistry();
+  readonly #telemetry: ActorTelemetry;
 
-  constructor(private readonly options: ActorRouterOptions) {}
+  constructor(private readonly options: ActorRouterOptions) {
+    this.#telemetry = options.telemetry ?? NO_ACTOR_TELEMETRY;
+  }
 
   async call(request: ActorCall): Promise<AppResponse> {
     const chainId = request.chainId || randomUUID();
@@ -63,7 +69,8 @@ export class ActorRouter {
         return await this.#route({ ...request, chainId, path }, signal, firstMiss);
       } catch (err) {
         if (!retryable(err) || Date.now() + backoff(attempt) >= request.deadline) throw toApiError(err, request.actor);
-        this.options.logger.debug({ actor: `${request.actor.type}/${request.actor.id}`, attempt, err: (err as Error).message }, 'retrying an actor call');
+        const fields = { actor: `${request.actor.type}/${request.actor.id}`, attempt, err: (err as Error).message, trace_id: traceIdOf(request.call.headers) };
+        this.options.logger.debug(fields, 'retrying an actor call');
         await delay(backoff(attempt));
       }
     }
@@ -89,16 +96,32 @@ export class ActorRouter {
     return this.#sendTo(owner, request, signal);
   }
 
+  /** One turn, observed from the moment it is asked for: the wait for the turn and the run. */
   async #runLocally(request: Required<ActorCall>, signal: AbortSignal): Promise<AppResponse> {
+    if (!this.options.table.hosts(request.actor.type)) throw apiErrors.actorTypeNotHosted(request.actor.type);
+    const { actor, callback, name, call } = request;
+    const observed = this.#telemetry.turn(actor.type, actor.id, callback, name, call.headers);
+    try {
+      const response = await this.#takeTurn(request, signal, observed);
+      observed.end();
+      return response;
+    } catch (err) {
+      observed.end(err);
+      throw err;
+    }
+  }
+
+  async #takeTurn(request: Required<ActorCall>, signal: AbortSignal, observed: TurnObservation): Promise<AppResponse> {
     const { table, target } = this.options;
-    if (!table.hosts(request.actor.type)) throw apiErrors.actorTypeNotHosted(request.actor.type);
     const actor = await table.activate(request.actor);
     const turn = await actor.lock.acquire({ chainId: request.chainId, path: request.path, signal });
+    observed.acquired();
     const leave = this.chains.enter(request.chainId, [...request.path, actor.key]);
     table.touch(actor);
     try {
       const turnSignal = AbortSignal.any([signal, turn.signal]);
-      return await this.#runTurn(actor, request, turnSignal, target);
+      const call = { ...request.call, headers: withTraceFields(request.call.headers, observed.context) };
+      return await this.#runTurn(actor, { ...request, call }, turnSignal, target);
     } finally {
       leave();
       release(turn, actor, table);
@@ -110,10 +133,10 @@ export class ActorRouter {
       case 'method':
         return target.invokeMethod(actor.ref, request.name, request.call, request.chainId, signal);
       case 'timer':
-        await target.invokeTimer(actor.ref, request.name, request.call.body, request.chainId, signal);
+        await target.invokeTimer(actor.ref, request.name, request.call.body, request.chainId, signal, traceFieldsOf(request.call.headers));
         return EMPTY_OK;
       case 'reminder':
-        return target.invokeReminder(actor.ref, request.name, request.call.body, request.chainId, signal);
+        return target.invokeReminder(actor.ref, request.name, request.call.body, request.chainId, signal, traceFieldsOf(request.call.headers));
     }
   }
 
@@ -131,6 +154,7 @@ export class ActorRouter {
         call: { verb: request.call.verb, path: '', query: request.call.query, headers: request.call.headers, body: request.call.body },
         chainId: request.chainId,
         path: [...request.path],
+        ...traceFieldsOf(request.call.headers),
       },
       timeoutMs,
     );

@@ -28,6 +28,8 @@ export interface ActorTableOptions {
   readonly logger: Logger;
   /** How often idle actors are looked for. */
   readonly idleScanIntervalMs?: number;
+  /** Told of every activation. */
+  readonly onActivated?: (actor: ActiveActor) => void;
   /** Told of every deactivation, once the actor no longer takes calls (its timers stop). */
   readonly onDeactivated?: (actor: ActiveActor, reason: string) => void;
 }
@@ -77,6 +79,7 @@ export class ActorTable {
     const lock = createTurnLock({ key, reentrancy: settings.reentrancy, graph: this.options.graph, clock: this.options.clock });
     const actor: ActiveActor = { ref, key, lock, settings, lastActiveAt: this.options.clock.now() };
     this.#active.set(key, actor);
+    this.options.onActivated?.(actor);
     return actor;
   }
 
@@ -115,6 +118,13 @@ export class ActorTable {
   activeCounts(): Map<string, number> {
     const counts = new Map<string, number>();
     for (const actor of this.#active.values()) counts.set(actor.ref.type, (counts.get(actor.ref.type) ?? 0) + 1);
+    return counts;
+  }
+
+  /** Calls waiting for a turn, per actor type. */
+  queuedCounts(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const actor of this.#active.values()) counts.set(actor.ref.type, (counts.get(actor.ref.type) ?? 0) + actor.lock.queueLength);
     return counts;
   }
 

@@ -5,6 +5,7 @@
  */
 import { apiErrors } from '../../errors/index.js';
 import { AppUnreachableError, forwardableHeaders, type AppChannel, type AppResponse, type HeaderMap } from '../../invoke/index.js';
+import type { TraceHeaders } from '../../observability/index.js';
 import type { ActorRef } from '../keys.js';
 
 /** The app marks an error it wants passed back verbatim (a .NET SDK convention Dapr honours). */
@@ -44,9 +45,9 @@ export interface ActorTarget {
    * Timer and reminder callbacks carry their turn's chain id too (Dapr's do not), so an actor
    * called from a reminder's turn can call back into it when reentrancy is on.
    */
-  invokeTimer(actor: ActorRef, name: string, payload: Buffer, chainId: string, signal: AbortSignal): Promise<void>;
+  invokeTimer(actor: ActorRef, name: string, payload: Buffer, chainId: string, signal: AbortSignal, trace?: TraceHeaders): Promise<void>;
   /** Returns the app's response: its `X-DaprReminderCancel` header ends a recurring reminder. */
-  invokeReminder(actor: ActorRef, name: string, payload: Buffer, chainId: string, signal: AbortSignal): Promise<AppResponse>;
+  invokeReminder(actor: ActorRef, name: string, payload: Buffer, chainId: string, signal: AbortSignal, trace?: TraceHeaders): Promise<AppResponse>;
   deactivate(actor: ActorRef): Promise<void>;
 }
 
@@ -68,8 +69,9 @@ export function createAppTarget(options: { appChannel: AppChannel; callTimeoutMs
       throw err;
     }
   };
-  const callback = async (actor: ActorRef, kind: 'timer' | 'remind', name: string, payload: Buffer, chainId: string, signal: AbortSignal) => {
-    const headers = { ...JSON_HEADERS, 'dapr-reentrancy-id': chainId };
+  /** `trace` is the turn's span context, which the app's callback continues. */
+  const callback = async (actor: ActorRef, kind: 'timer' | 'remind', name: string, payload: Buffer, chainId: string, signal: AbortSignal, trace?: TraceHeaders) => {
+    const headers = { ...JSON_HEADERS, 'dapr-reentrancy-id': chainId, ...trace };
     const response = await send(`${actorPath(actor)}/method/${kind}/${encodeURIComponent(name)}`, 'PUT', headers, payload, '', signal);
     if (response.status !== 200) throw apiErrors.actorInvoke(`the app answered ${response.status} to ${kind} ${name}: ${response.body.toString('utf8')}`);
     return response;
@@ -81,8 +83,8 @@ export function createAppTarget(options: { appChannel: AppChannel; callTimeoutMs
       if (response.status === 200 || ERROR_RESPONSE_HEADER in response.headers) return response;
       throw apiErrors.actorInvoke(`the app answered ${response.status}: ${response.body.toString('utf8')}`);
     },
-    invokeTimer: async (actor, name, payload, chainId, signal) => void (await callback(actor, 'timer', name, payload, chainId, signal)),
-    invokeReminder: (actor, name, payload, chainId, signal) => callback(actor, 'remind', name, payload, chainId, signal),
+    invokeTimer: async (actor, name, payload, chainId, signal, trace) => void (await callback(actor, 'timer', name, payload, chainId, signal, trace)),
+    invokeReminder: (actor, name, payload, chainId, signal, trace) => callback(actor, 'remind', name, payload, chainId, signal, trace),
     async deactivate(actor) {
       const response = await send(actorPath(actor), 'DELETE', {}, Buffer.alloc(0), '');
       if (response.status !== 200) throw apiErrors.actorInvoke(`the app answered ${response.status} to the deactivation of ${actor.type}/${actor.id}`);

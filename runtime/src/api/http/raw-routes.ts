@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../logging/index.js';
+import type { ApiObserver } from '../../observability/index.js';
 import type { RequestGuard } from '../../security/index.js';
 import { sendApiError } from './errors.js';
 import { cleanPath } from './paths.js';
@@ -20,6 +21,8 @@ export interface RawRequest {
 }
 
 export interface RawRoute {
+  /** The route's template (`/v1.0/actors/{type}/…`), for metrics, spans and API logs. */
+  readonly template: string;
   /** Matched against the cleaned path, case-insensitively as the Koa router matches. */
   readonly pattern: RegExp;
   serve(request: RawRequest): Promise<void>;
@@ -34,19 +37,23 @@ export interface ServeOptions {
   /** Koa, for everything the routes do not claim. */
   readonly fallback: RequestListener;
   readonly logger: Logger;
+  /** Sees every request before the guards: spans, metrics and API logs cover raw routes and Koa alike. */
+  readonly observer?: ApiObserver | undefined;
 }
 
-export function serveRequests({ guards, routes, fallback, logger }: ServeOptions): RequestListener {
+export function serveRequests({ guards, routes, fallback, logger, observer }: ServeOptions): RequestListener {
   return (req, res) => {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = cleanPath(queryAt < 0 ? url : url.slice(0, queryAt));
+    observer?.begin(req, res, path);
     for (const guard of guards) if (!guard(req, res, path)) return;
     for (const route of routes) {
       const match = route.pattern.exec(path);
       if (!match) continue;
       const request = { req, res, params: match.slice(1).map(decodeParam), query: queryAt < 0 ? '' : url.slice(queryAt + 1) };
-      route.serve(request).catch((err: unknown) => sendApiError(req, res, err, logger));
+      observer?.nameRoute(req, route.template);
+      route.serve(request).catch((err: unknown) => sendApiError(req, res, err, logger, observer));
       return;
     }
     fallback(req, res);

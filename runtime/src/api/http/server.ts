@@ -27,6 +27,8 @@ import { lockRoutes } from './routes/lock.js';
 import { bindingRoutes } from './routes/bindings.js';
 import { actorMethodRoute, actorRoutes } from './routes/actors.js';
 import { serveRequests } from './raw-routes.js';
+import { routeNames } from './route-names.js';
+import type { ApiObserver } from '../../observability/index.js';
 import { apiTokenGuard } from '../../security/index.js';
 import { actorTimerRoutes } from './routes/actor-timers.js';
 import { actorReminderRoutes } from './routes/actor-reminders.js';
@@ -48,6 +50,8 @@ export interface HttpApiOptions {
   readonly metadata: MetadataService;
   readonly readiness: Readiness;
   readonly onShutdown: () => void;
+  /** Spans, metrics and API logging of every call. */
+  readonly observer?: ApiObserver | undefined;
 }
 
 export interface HttpApi {
@@ -73,7 +77,8 @@ export function createHttpApp(options: HttpApiOptions): Koa {
   actorReminderRoutes(router, { reminders: options.actors.reminders, canHost: (actor) => options.actors.canHost(actor), maxBodyBytes: options.maxBodyBytes });
   actorTimerRoutes(router, { timers: options.actors.timers, canHost: (actor) => options.actors.canHost(actor), maxBodyBytes: options.maxBodyBytes });
   shutdownRoutes(router, options);
-  app.use(errorResponses(options.logger));
+  if (options.observer) app.use(routeNames(options.observer));
+  app.use(errorResponses(options.logger, options.observer));
   app.use(cleanPaths());
   app.use(router.routes());
   app.use(invocation(options));
@@ -84,7 +89,7 @@ export function createHttpApp(options: HttpApiOptions): Koa {
 export async function startHttpApi(options: HttpApiOptions & { host: string; port: number }): Promise<HttpApi> {
   const app = createHttpApp(options);
   const guards = options.apiToken ? [apiTokenGuard(options.apiToken)] : [];
-  const listener = serveRequests({ guards, routes: [actorMethodRoute(options)], fallback: app.callback(), logger: options.logger });
+  const listener = serveRequests({ guards, routes: [actorMethodRoute(options)], fallback: app.callback(), logger: options.logger, observer: options.observer });
   const server: Server = createServer(listener);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

@@ -18,6 +18,7 @@ export interface ActorRoutesOptions {
  */
 export function actorMethodRoute({ actors, maxBodyBytes }: ActorRoutesOptions): RawRoute {
   return {
+    template: '/v1.0/actors/{type}/{id}/method/{method}',
     pattern: /^\/v1\.0\/actors\/([^/]+)\/([^/]+)\/method\/([^/]+)$/i,
     async serve({ req, res, params: [type, id, method], query }) {
       const chainId = req.headers['dapr-reentrancy-id'];
