@@ -168,7 +168,8 @@ function unknownError(status: number, bodyText: string): SidecarErrorInit {
   return { status, errorCode: UNKNOWN_ERROR_CODE, message: text === '' ? `the sidecar answered HTTP ${status} with no body` : text };
 }
 
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
+/** The text's JSON object, or undefined when it holds none. */
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;

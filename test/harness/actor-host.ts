@@ -1,36 +1,20 @@
-import { ActorHost, OutriggerClient, type ActorHostOptions } from '../../sdk/src/index.js';
+import type { ActorHost, ActorHostOptions } from '../../sdk/src/index.js';
+import { startAppServer, type ServedApp } from './app-server.js';
 import type { Owner } from './cleanup.js';
-import { freePortForTest } from './ports.js';
-import { startSidecar, type SidecarHandle, type SidecarStart } from './sidecar.js';
+import type { SidecarStart } from './sidecar.js';
 
-export interface HostedActors {
+/** As ServedApp, with the server named for what it hosts here. */
+export interface HostedActors extends Omit<ServedApp, 'server'> {
   readonly host: ActorHost;
-  readonly sidecar: SidecarHandle;
-  /** A client of the sidecar for the test's own calls (outside any actor turn). */
-  readonly client: OutriggerClient;
 }
 
-/**
- * An SDK ActorHost in the test process with a real sidecar in front of it. The host's client
- * needs the sidecar's port before the sidecar starts (the sidecar reads `/dapr/config` as soon
- * as the app listens), so the sidecar gets a port picked here.
- */
+/** An SDK ActorHost in the test process with a real sidecar in front of it (see startAppServer). */
 export async function startHostedActors(
   t: Owner,
   register: (host: ActorHost) => void,
   options: Omit<ActorHostOptions, 'client'> = {},
   sidecar: SidecarStart = {},
 ): Promise<HostedActors> {
-  const sidecarPort = await freePortForTest();
-  const host = new ActorHost({ ...options, client: new OutriggerClient({ port: sidecarPort }) });
-  register(host);
-  const appPort = await host.listen(0);
-  t.teardown(async () => {
-    await host.close();
-    await host.client.close();
-  });
-  const handle = await startSidecar(t, { ...sidecar, appPort, args: [...(sidecar.args ?? []), '--dapr-http-port', String(sidecarPort)] });
-  const client = new OutriggerClient({ port: handle.port });
-  t.teardown(() => client.close());
-  return { host, sidecar: handle, client };
+  const { server, ...rest } = await startAppServer(t, register, options, sidecar);
+  return { host: server, ...rest };
 }

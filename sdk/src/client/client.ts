@@ -1,13 +1,18 @@
 /**
  * OutriggerClient: where the options are resolved (with Dapr's environment variables as
  * defaults) and the sub-clients are wired to one shared transport. A new building block
- * (actors, pub/sub, …) is one more sub-client field here.
+ * is one more sub-client field here.
  */
 import { createActorProxy, type ActorProxy } from '../actors/proxy.js';
 import { ActorsClient } from './actors.js';
+import { BindingsClient } from './bindings.js';
+import { ConfigurationClient } from './configuration.js';
 import { HealthClient } from './health.js';
 import { InvokeClient } from './invoke.js';
+import { LockClient } from './lock.js';
 import { MetadataClient } from './metadata.js';
+import { PubSubClient } from './pubsub.js';
+import { SecretsClient } from './secrets.js';
 import { StateClient } from './state.js';
 import { Transport, type CallOptions, type TransportOptions } from './transport.js';
 
@@ -31,6 +36,11 @@ export class OutriggerClient {
   readonly metadata: MetadataClient;
   readonly health: HealthClient;
   readonly actors: ActorsClient;
+  readonly pubsub: PubSubClient;
+  readonly bindings: BindingsClient;
+  readonly secrets: SecretsClient;
+  readonly configuration: ConfigurationClient;
+  readonly lock: LockClient;
   readonly #transport: Transport;
 
   constructor(options: OutriggerClientOptions = {}) {
@@ -40,6 +50,11 @@ export class OutriggerClient {
     this.metadata = new MetadataClient(this.#transport);
     this.health = new HealthClient(this.#transport);
     this.actors = new ActorsClient(this.#transport);
+    this.pubsub = new PubSubClient(this.#transport);
+    this.bindings = new BindingsClient(this.#transport);
+    this.secrets = new SecretsClient(this.#transport);
+    this.configuration = new ConfigurationClient(this.#transport);
+    this.lock = new LockClient(this.#transport);
   }
 
   /**

@@ -4,7 +4,8 @@
  * sidecar's own failure (a Dapr error body: SidecarError) or the app's answer (AppError).
  */
 import { AppError, errorFromResponse, parseErrorBody } from '../errors.js';
-import { callOptions, isSuccess, queryFrom, type CallOptions, type QueryParams, type SidecarResponse, type Transport } from './transport.js';
+import { decodeBody, encodeBody } from './content.js';
+import { callOptions, isSuccess, nestedPath, queryFrom, type CallOptions, type QueryParams, type SidecarResponse, type Transport } from './transport.js';
 
 export type HttpVerb = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 
@@ -40,13 +41,13 @@ export class InvokeClient {
     const response = await this.transport.send({
       ...callOptions(options),
       method: options.verb ?? (body ? 'POST' : 'GET'),
-      path: `/v1.0/invoke/${encodeURIComponent(appId)}/method/${methodPath(method)}`,
+      path: `/v1.0/invoke/${encodeURIComponent(appId)}/method/${nestedPath(method.replace(/^\/+/, ''))}`,
       query: queryFrom(options.query),
       headers: { ...(body ? { 'content-type': body.contentType } : {}), ...lowerCaseNames(options.headers) },
       ...(body ? { body: body.bytes } : {}),
     });
     throwIfSidecarFailed(response);
-    return { status: response.status, headers: response.headers, data: decodeBody(response) as T };
+    return { status: response.status, headers: response.headers, data: decodeBody(response.body, response.headers['content-type']) as T };
   }
 
   /** The app's decoded answer; a non-2xx from the app throws AppError carrying its status. */
@@ -61,35 +62,6 @@ function throwIfSidecarFailed(response: SidecarResponse): void {
   if (isSuccess(response.status)) return;
   const text = response.body.toString('utf8');
   if (parseErrorBody(response.status, text)) throw errorFromResponse(response.status, text);
-}
-
-/** Each segment encoded, so `orders/a b` reaches the app as `/orders/a%20b`. */
-function methodPath(method: string): string {
-  return method.replace(/^\/+/, '').split('/').map(encodeURIComponent).join('/');
-}
-
-function encodeBody(body: unknown): { bytes: string | Uint8Array; contentType: string } | undefined {
-  if (body === undefined) return undefined;
-  if (body instanceof Uint8Array) return { bytes: body, contentType: 'application/octet-stream' };
-  if (typeof body === 'string') return { bytes: body, contentType: 'text/plain; charset=utf-8' };
-  return { bytes: JSON.stringify(body), contentType: 'application/json' };
-}
-
-function decodeBody(response: SidecarResponse): unknown {
-  if (response.body.length === 0) return undefined;
-  const type = (response.headers['content-type'] ?? '').toLowerCase();
-  if (/^application\/(.+\+)?json\b/.test(type)) return parseJsonOrText(response.body.toString('utf8'));
-  if (type.startsWith('text/') || type.includes('charset=') || /^application\/(.+\+)?xml\b/.test(type)) return response.body.toString('utf8');
-  return response.body;
-}
-
-/** An app that labels malformed JSON as JSON still gets its text through, not a SyntaxError. */
-function parseJsonOrText(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }
 
 function lowerCaseNames(headers: Readonly<Record<string, string>> = {}): Record<string, string> {

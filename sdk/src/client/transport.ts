@@ -147,6 +147,11 @@ export function pathOf(...segments: readonly string[]): string {
   return segments.map((s) => `/${encodeURIComponent(s)}`).join('');
 }
 
+/** Keeps the `/` separators and encodes each segment, so `orders/a b` becomes `orders/a%20b`. */
+export function nestedPath(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+
 function withQuery(path: string, query: URLSearchParams | undefined): string {
   const text = query?.toString() ?? '';
   return text === '' ? path : `${path}?${text}`;

@@ -8,6 +8,7 @@ import { REENTRANCY_HEADER } from '../actors/call-context.js';
 import { encodeActorError, ERROR_RESPONSE_HEADER } from '../actors/error-body.js';
 import { ActorRequestError, type Activations } from './activations.js';
 import type { DaprActorConfig } from './config.js';
+import { safeDecode } from './routes.js';
 
 export type Callback =
   | { readonly kind: 'config' }
@@ -107,12 +108,4 @@ function scheduleOf(fire: Record<string, unknown>): { dueTime?: string; period?:
     ...(typeof fire['dueTime'] === 'string' ? { dueTime: fire['dueTime'] } : {}),
     ...(typeof fire['period'] === 'string' ? { period: fire['period'] } : {}),
   };
-}
-
-function safeDecode(part: string): string | undefined {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return undefined;
-  }
 }

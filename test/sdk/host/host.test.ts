@@ -5,10 +5,9 @@
 import test from 'ava';
 import express from 'express';
 import Koa from 'koa';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Owner } from '../../harness/cleanup.js';
+import { createServer } from 'node:http';
 import { http } from '../../harness/http.js';
+import { serveHttp as serve } from '../../harness/serve.js';
 import { Actor, ActorHost, OutriggerClient, type ActorClass } from '../../../sdk/src/index.js';
 
 class Echo extends Actor {
@@ -19,15 +18,6 @@ class Echo extends Actor {
 
 function newHost(options: ConstructorParameters<typeof ActorHost>[0] = {}): ActorHost {
   return new ActorHost({ client: new OutriggerClient({ port: 1 }), ...options });
-}
-
-async function serve(t: Owner, server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  }));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 test('/dapr/config lists the types and writes each type\'s settings out in full over the host defaults', (t) => {
