@@ -99,7 +99,8 @@ export function createActorRuntime(options: ActorRuntimeOptions): ActorRuntime {
     ...(options.idleScanIntervalMs !== undefined ? { idleScanIntervalMs: options.idleScanIntervalMs } : {}),
   });
   const router = new ActorRouter({ selfHostId: options.selfHostId, owners: options.owners, table, target, peers: options.peers, logger: options.logger, telemetry });
-  const deadline = () => Date.now() + options.callTimeoutMs;
+  // A margin over the app call timeout, so the app's clearer "did not answer" arrives first.
+  const deadline = () => Date.now() + options.callTimeoutMs + 1000;
   timers = createTimerService({
     clock: options.timerClock ?? systemTimerClock,
     logger: options.logger.child({ component: 'timers' }),

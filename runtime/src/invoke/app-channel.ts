@@ -42,6 +42,7 @@ export interface AppChannelOptions {
 export class AppChannel {
   readonly #pool: Pool;
   readonly #apiToken: string | undefined;
+  readonly #timeoutMs: number;
   readonly origin: string;
 
   constructor(options: AppChannelOptions) {
@@ -53,6 +54,7 @@ export class AppChannel {
       bodyTimeout: options.timeoutMs,
     });
     this.#apiToken = options.apiToken;
+    this.#timeoutMs = options.timeoutMs;
   }
 
   /**
@@ -61,7 +63,7 @@ export class AppChannel {
    */
   call(request: AppRequest): Promise<AppResponse> {
     return new Promise<AppResponse>((resolve, reject) => {
-      const fail = (err: unknown) => reject(new AppUnreachableError(describeFailure(err, this.origin, request.signal), { cause: err }));
+      const fail = (err: unknown) => reject(new AppUnreachableError(describeFailure(err, this.origin, request.signal, this.#timeoutMs), { cause: err }));
       if (request.signal?.aborted) return fail(request.signal.reason);
       this.#pool.dispatch(
         {
@@ -125,10 +127,10 @@ class ResponseGatherer implements Dispatcher.DispatchHandler {
   }
 }
 
-function describeFailure(err: unknown, origin: string, signal: AbortSignal | undefined): string {
+function describeFailure(err: unknown, origin: string, signal: AbortSignal | undefined, timeoutMs: number): string {
   if (signal?.aborted) return `the call to the app at ${origin} was abandoned: the caller stopped waiting`;
   if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
-    return `the app at ${origin} did not answer in time`;
+    return `the app at ${origin} did not answer within ${timeoutMs} ms`;
   }
   const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
   if (code === 'ECONNREFUSED') return `the app at ${origin} refused the connection (is it listening?)`;

@@ -118,14 +118,15 @@ export class ActorRouter {
     observed.acquired();
     const leave = this.chains.enter(request.chainId, [...request.path, actor.key]);
     table.touch(actor);
-    try {
-      const turnSignal = AbortSignal.any([signal, turn.signal]);
-      const call = { ...request.call, headers: withTraceFields(request.call.headers, observed.context) };
-      return await this.#runTurn(actor, { ...request, call }, turnSignal, target);
-    } finally {
+    const call = { ...request.call, headers: withTraceFields(request.call.headers, observed.context) };
+    // The app's call is bounded by the app timeout and the actor's closing, never by the caller:
+    // a caller that stops waiting (deadline, dropped link) must not free the turn while the app
+    // still runs it, or the next turn would run beside it and one of their writes would be lost.
+    const running = this.#runTurn(actor, { ...request, call }, turn.signal, target).finally(() => {
       leave();
       release(turn, actor, table);
-    }
+    });
+    return untilAborted(running, signal);
   }
 
   async #runTurn(actor: ActiveActor, request: Required<ActorCall>, signal: AbortSignal, target: ActorTarget): Promise<AppResponse> {
@@ -188,6 +189,22 @@ function toApiError(err: unknown, actor: ActorRef): unknown {
   if (err instanceof NoOwnerYet) return apiErrors.actorNoAddress(actor.type, actor.id);
   if (err instanceof Error && err.name === 'TimeoutError') return apiErrors.actorInvoke(`the call to ${actor.type}/${actor.id} timed out`);
   return err;
+}
+
+/** `work`'s outcome, or `signal`'s reason as soon as it aborts (`work` then runs on unobserved). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      work.catch(() => undefined);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function backoff(attempt: number): number {

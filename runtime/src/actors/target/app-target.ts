@@ -52,19 +52,15 @@ export interface ActorTarget {
 }
 
 export function createAppTarget(options: { appChannel: AppChannel; callTimeoutMs: number }): ActorTarget {
-  const { appChannel, callTimeoutMs } = options;
+  const { appChannel } = options;
   /**
-   * A caller's signal already carries its deadline (the router's is the call timeout), so only
-   * calls without one get a timer of their own: two fewer signals and timers per actor call.
+   * The app channel's own timeouts (the app call timeout, for headers and then body) bound every
+   * call; `signal` only ends one early, when the actor closes.
    */
   const send = async (path: string, verb: string, headers: HeaderMap, body: Buffer, query: string, signal?: AbortSignal): Promise<AppResponse> => {
-    const bounded = signal ?? AbortSignal.timeout(callTimeoutMs);
     try {
-      return await appChannel.call({ verb, path, query, headers, body, signal: bounded });
+      return await appChannel.call({ verb, path, query, headers, body, signal });
     } catch (err) {
-      if (bounded.aborted && (bounded.reason as Error | undefined)?.name === 'TimeoutError') {
-        throw apiErrors.actorInvoke(`the app did not answer within ${callTimeoutMs} ms`);
-      }
       if (err instanceof AppUnreachableError) throw apiErrors.actorInvoke(err.message);
       throw err;
     }
