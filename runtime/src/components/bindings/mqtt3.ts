@@ -7,57 +7,24 @@
  * (`cleanSession: false`, qos ≥ 1) delivers it again after the next reconnect.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { BindingEventHandler, InputBinding, OutputBinding, OutputRequest } from '../../bindings/index.js';
 import type { Logger } from '../../logging/index.js';
 import { Backoff } from '../../placement-client/index.js';
-import { ComponentMetadataError } from '../errors.js';
 import type { ComponentMetadata } from '../metadata.js';
+import { connectMqtt, mqttConnectionSettings, redactedUrl, type MqttConnectionSettings } from '../mqtt-connection.js';
 import { defineBinding } from './definition.js';
 
 type QoS = 0 | 1 | 2;
 
 const PUBLISH_TIMEOUT_MS = 10_000;
-const RECONNECT_PERIOD_MS = 1000;
 
-interface MqttOptions {
-  readonly url: string;
+interface MqttOptions extends MqttConnectionSettings {
   readonly topic: string;
   readonly consumerId: string;
   readonly qos: QoS;
   readonly retain: boolean;
-  readonly cleanSession: boolean;
   readonly maxRetries: number;
-}
-
-/**
- * Connects, or fails with the broker's reason rather than retrying for ever. `prepare` runs before
- * the first packet can arrive: a kept session may deliver messages right after the CONNACK.
- */
-async function connect(options: MqttOptions, clientId: string, prepare: (client: MqttClient) => void = () => undefined): Promise<MqttClient> {
-  const clientOptions: IClientOptions = {
-    clientId,
-    clean: options.cleanSession,
-    // No reconnecting until the first connection worked: a broker that is not there fails the load.
-    reconnectPeriod: 0,
-    connectTimeout: 10_000,
-    protocolVersion: 4,
-    manualConnect: true,
-  };
-  const client = mqtt.connect(options.url, clientOptions);
-  prepare(client);
-  client.connect();
-  await new Promise<void>((resolve, reject) => {
-    client.once('connect', () => resolve());
-    client.once('error', (err) => reject(new Error(`could not connect to the MQTT broker at ${options.url}: ${err.message}`)));
-    client.once('offline', () => reject(new Error(`could not connect to the MQTT broker at ${options.url}: it does not answer`)));
-  }).catch(async (err: unknown) => {
-    await client.endAsync(true);
-    throw err;
-  });
-  client.on('error', () => undefined);
-  client.options.reconnectPeriod = RECONNECT_PERIOD_MS;
-  return client;
 }
 
 class MqttOutput implements OutputBinding {
@@ -70,13 +37,13 @@ class MqttOutput implements OutputBinding {
 
   async invoke(request: OutputRequest): Promise<undefined> {
     // mqtt.js would queue the message until a reconnect; the caller is told now instead.
-    if (!this.client.connected) throw new Error(`the MQTT broker at ${this.options.url} is not connected; reconnecting`);
+    if (!this.client.connected) throw new Error(`the MQTT broker at ${redactedUrl(this.options.url)} is not connected; reconnecting`);
     const topic = request.metadata['topic'] || this.options.topic;
     const retain = request.metadata['retain'] ? request.metadata['retain'] === 'true' : this.options.retain;
     const published = this.client.publishAsync(topic, request.data, { qos: this.options.qos, retain });
     // A connection that dies mid-publish keeps the message for a resend after the reconnect;
     // the caller is not kept waiting for that.
-    await withinTimeout(published, `the MQTT broker at ${this.options.url} did not acknowledge the message within ${PUBLISH_TIMEOUT_MS / 1000}s`);
+    await withinTimeout(published, `the MQTT broker at ${redactedUrl(this.options.url)} did not acknowledge the message within ${PUBLISH_TIMEOUT_MS / 1000}s`);
     return undefined;
   }
 
@@ -97,7 +64,7 @@ class MqttInput implements InputBinding {
 
   /** Connects; messages that arrive before `start` wait for it, unacknowledged. */
   async connect(): Promise<void> {
-    this.#client = await connect(this.options, `${this.options.consumerId}-consumer`, (client) => {
+    this.#client = await connectMqtt(this.options, `${this.options.consumerId}-consumer`, (client) => {
       // One message at a time; the PUBACK goes only once the app took it.
       client.handleMessage = (packet, done) => {
         const event = { data: Buffer.from(packet.payload), metadata: { topic: packet.topic } };
@@ -145,32 +112,24 @@ async function withinTimeout<T>(promise: Promise<T>, message: string): Promise<T
 function optionsOf(metadata: ComponentMetadata): MqttOptions {
   const qos = metadata.int('qos', 1, { min: 0, max: 2 }) as QoS;
   return {
-    url: metadata.required('url'),
+    ...mqttConnectionSettings(metadata),
     topic: metadata.required('topic'),
     consumerId: metadata.required('consumerID'),
     qos,
     retain: metadata.bool('retain', false),
-    cleanSession: metadata.bool('cleanSession', false),
     maxRetries: metadata.int('backOffMaxRetries', 0, { min: -1 }),
   };
-}
-
-function checkedUrl(options: MqttOptions): MqttOptions {
-  if (!/^(mqtt|mqtts|tcp|ssl|ws|wss):\/\//.test(options.url)) {
-    throw new ComponentMetadataError('url', `must be a broker URL such as tcp://host:1883, got "${options.url}"`);
-  }
-  return { ...options, url: options.url.replace(/^tcp:/, 'mqtt:').replace(/^ssl:/, 'mqtts:') };
 }
 
 export const mqtt3Binding = defineBinding({
   type: 'bindings.mqtt3',
   async input(metadata, context) {
-    const input = new MqttInput(checkedUrl(optionsOf(metadata)), context.logger);
+    const input = new MqttInput(optionsOf(metadata), context.logger);
     await input.connect();
     return input;
   },
   async output(metadata) {
-    const options = checkedUrl(optionsOf(metadata));
-    return new MqttOutput(await connect(options, `${options.consumerId}-producer`), options);
+    const options = optionsOf(metadata);
+    return new MqttOutput(await connectMqtt(options, `${options.consumerId}-producer`), options);
   },
 });

@@ -10,56 +10,23 @@
  * dropped: MQTT 3.1.1 brokers resend unacknowledged messages only on reconnect, and with the kept
  * session (`cleanSession: false`, qos ≥ 1) the message comes again first.
  */
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { Logger } from '../../logging/index.js';
 import type { BrokerMessage, MessageHandler, PubSub, PubSubFeature, SubscribeRequest, Unsubscribe } from '../../pubsub/index.js';
-import { ComponentMetadataError } from '../errors.js';
 import type { ComponentMetadata } from '../metadata.js';
+import { connectMqtt, mqttConnectionSettings, redactedUrl, type MqttConnectionSettings } from '../mqtt-connection.js';
 import type { ComponentDefinition } from '../registry.js';
 import { RunningSubscriptions } from './running-subscriptions.js';
 
 type QoS = 0 | 1 | 2;
 
-const CONNECT_TIMEOUT_MS = 10_000;
 const PUBLISH_TIMEOUT_MS = 10_000;
-/** Also the pause before a failed message comes again: its redelivery is a reconnect. */
-const RECONNECT_PERIOD_MS = 1000;
 
-interface Mqtt3Options {
-  readonly url: string;
+/** A failed message comes again after MQTT_RECONNECT_PERIOD_MS: its redelivery is a reconnect. */
+interface Mqtt3Options extends MqttConnectionSettings {
   readonly consumerId: string;
   readonly qos: QoS;
   readonly retain: boolean;
-  readonly cleanSession: boolean;
-  readonly tls: Pick<IClientOptions, 'ca' | 'cert' | 'key'>;
-}
-
-/** Connects, or fails with the broker's reason; `prepare` runs before the first packet can arrive. */
-async function connectClient(options: Mqtt3Options, clientId: string, prepare: (client: MqttClient) => void = () => undefined): Promise<MqttClient> {
-  const client = mqtt.connect(options.url, {
-    clientId,
-    clean: options.cleanSession,
-    protocolVersion: 4,
-    // No retrying until the first connection worked: a broker that is not there fails the load.
-    reconnectPeriod: 0,
-    connectTimeout: CONNECT_TIMEOUT_MS,
-    manualConnect: true,
-    ...options.tls,
-  });
-  prepare(client);
-  client.connect();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      client.once('connect', () => resolve());
-      client.once('error', (err) => reject(new Error(`could not connect to the MQTT broker at ${redacted(options.url)}: ${err.message}`)));
-      client.once('offline', () => reject(new Error(`could not connect to the MQTT broker at ${redacted(options.url)}: it does not answer`)));
-    });
-  } catch (err) {
-    await client.endAsync(true);
-    throw err;
-  }
-  client.options.reconnectPeriod = RECONNECT_PERIOD_MS;
-  return client;
 }
 
 /** Publishes in flight, so a connection that closes fails them now rather than resending them later. */
@@ -104,7 +71,7 @@ class Publisher {
   }
 
   #refused(reason: string): Error {
-    return new Error(`the MQTT broker at ${redacted(this.options.url)} did not take the message: ${reason}`);
+    return new Error(`the MQTT broker at ${redactedUrl(this.options.url)} did not take the message: ${reason}`);
   }
 }
 
@@ -121,7 +88,7 @@ class TopicConsumer {
   ) {}
 
   async start(): Promise<void> {
-    this.#client = await connectClient(this.options, `${this.options.consumerId}-consumer-${this.request.topic}`, (client) => {
+    this.#client = await connectMqtt(this.options, `${this.options.consumerId}-consumer-${this.request.topic}`, (client) => {
       client.handleMessage = (packet, acknowledge) => this.#receive({ topic: packet.topic, data: Buffer.from(packet.payload), metadata: {} }, acknowledge);
     });
     this.#client.on('error', (err) => this.logger.debug({ topic: this.request.topic, err: err.message }, 'MQTT consumer connection error'));
@@ -174,32 +141,12 @@ class Mqtt3PubSub implements PubSub {
   }
 }
 
-function redacted(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
-}
-
-/** Dapr's `tcp://` and `ssl://` schemes, as mqtt.js names them. */
-function brokerUrl(metadata: ComponentMetadata): string {
-  const url = metadata.required('url');
-  const scheme = /^(tcp|ssl|mqtt|mqtts|ws|wss):\/\//.exec(url)?.[1];
-  if (!scheme) throw new ComponentMetadataError('url', `must be a broker URL such as tcp://host:1883 or ssl://host:8883, got "${redacted(url)}"`);
-  return url.replace(/^tcp:/, 'mqtt:').replace(/^ssl:/, 'mqtts:');
-}
-
-function tlsOf(metadata: ComponentMetadata): Mqtt3Options['tls'] {
-  const [ca, cert, key] = [metadata.string('caCert'), metadata.string('clientCert'), metadata.string('clientKey')];
-  if ((cert === undefined) !== (key === undefined)) throw new ComponentMetadataError(cert ? 'clientKey' : 'clientCert', 'is required with clientCert/clientKey: set both or neither');
-  return { ...(ca ? { ca } : {}), ...(cert && key ? { cert, key } : {}) };
-}
-
 function optionsOf(metadata: ComponentMetadata, appId: string): Mqtt3Options {
   return {
-    url: brokerUrl(metadata),
+    ...mqttConnectionSettings(metadata),
     consumerId: metadata.string('consumerID') ?? appId,
     qos: metadata.int('qos', 1, { min: 0, max: 2 }) as QoS,
     retain: metadata.bool('retain', false),
-    cleanSession: metadata.bool('cleanSession', false),
-    tls: tlsOf(metadata),
   };
 }
 
@@ -209,6 +156,6 @@ export const mqtt3PubSub: ComponentDefinition<'pubsub'> = {
   versions: ['v1'],
   async create(metadata, context) {
     const options = optionsOf(metadata, context.appId);
-    return new Mqtt3PubSub(await connectClient(options, `${options.consumerId}-producer`), options, context.logger);
+    return new Mqtt3PubSub(await connectMqtt(options, `${options.consumerId}-producer`), options, context.logger);
   },
 };
