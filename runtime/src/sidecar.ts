@@ -87,7 +87,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
     appChannel,
     logger: logger.child({ component: 'configuration' }),
   });
-  const cluster = await joinCluster({ options, appChannel, logger, tracing: telemetry.tracing }).catch(async (err: unknown) => {
+  const cluster = await joinCluster({ options, appChannel, logger, tracing: telemetry.tracing, accessControl: configuration.accessControl }).catch(async (err: unknown) => {
     await closeComponents(components, logger);
     throw err;
   });

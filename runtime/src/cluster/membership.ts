@@ -7,6 +7,7 @@ import type { Tracing } from '../observability/index.js';
 import { PlacementClient, type EmbeddedPlacement } from '../placement-client/index.js';
 import { apiErrors } from '../errors/index.js';
 import { createPeerPool, startPeerServer, type PeerHandler, type PeerPool, type PeerServer } from '../peers/index.js';
+import type { AccessControlSpec } from '../security/index.js';
 
 /** This sidecar as a member of its cluster: its peer endpoint, its placement client, its links. */
 export interface ClusterMembership {
@@ -26,18 +27,20 @@ export interface MembershipOptions {
   readonly logger: Logger;
   /** Spans for calls that peers make to this sidecar's app. */
   readonly tracing?: Tracing;
+  /** Who may invoke this sidecar's app (the Configuration's `accessControl`). */
+  readonly accessControl?: AccessControlSpec | undefined;
 }
 
 /**
  * Opens the peer endpoint, then registers with the placement (the embedded one on
  * 127.0.0.1:<embeddedPlacementPort> when no address is given, hosting it if nobody does).
  */
-export async function joinCluster({ options, appChannel, logger, tracing }: MembershipOptions): Promise<ClusterMembership> {
+export async function joinCluster({ options, appChannel, logger, tracing, accessControl }: MembershipOptions): Promise<ClusterMembership> {
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   const identity = { appId: options.appId, namespace };
   let actors: Required<Pick<PeerHandler, 'actorCall' | 'timerHandoff'>> | undefined;
   const handler: PeerHandler = {
-    ...createInvokeHandler({ appId: options.appId, appChannel, tracing }),
+    ...createInvokeHandler({ appId: options.appId, appChannel, tracing, accessControl }),
     actorCall: (request, caller, signal) => {
       if (!actors) throw apiErrors.actorRuntimeClosed();
       return actors.actorCall(request, caller, signal);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
 import { parseSecretScopes, type SecretScope } from '../secrets/index.js';
+import { parseAccessControl, type AccessControlSpec } from '../security/index.js';
 import { DEFAULT_OBSERVABILITY, parseObservabilitySpec, type ObservabilityConfig } from '../observability/index.js';
 
 /** The parts of a Dapr Configuration resource the sidecar acts on today. */
@@ -10,6 +11,8 @@ export interface RuntimeConfiguration {
   readonly secretScopes: readonly SecretScope[];
   /** `spec.tracing`, `spec.metrics`, `spec.logging`. */
   readonly observability: ObservabilityConfig;
+  /** `spec.accessControl`: who may invoke this app; absent, everyone may. */
+  readonly accessControl?: AccessControlSpec | undefined;
 }
 
 export const EMPTY_CONFIGURATION: RuntimeConfiguration = { features: [], secretScopes: [], observability: DEFAULT_OBSERVABILITY };
@@ -27,6 +30,7 @@ export async function readConfigurationFiles(files: readonly string[]): Promise<
   let features = new Map<string, boolean>();
   let secretScopes: SecretScope[] = [];
   let observability = DEFAULT_OBSERVABILITY;
+  let accessControl: AccessControlSpec | undefined;
   for (const file of files) {
     const spec = await readSpec(file);
     features = new Map([...features, ...parseFeatures(spec['features'], file)]);
@@ -35,8 +39,9 @@ export async function readConfigurationFiles(files: readonly string[]): Promise<
     };
     if (spec['secrets'] !== undefined) secretScopes = parseSecretScopes(spec['secrets'], fail);
     observability = parseObservabilitySpec(spec, observability, fail);
+    if (spec['accessControl'] !== undefined) accessControl = parseAccessControl(spec['accessControl'], fail);
   }
-  return { features: [...features].map(([name, enabled]) => ({ name, enabled })), secretScopes, observability };
+  return { features: [...features].map(([name, enabled]) => ({ name, enabled })), secretScopes, observability, accessControl };
 }
 
 async function readSpec(file: string): Promise<Record<string, unknown>> {

@@ -89,6 +89,8 @@ export const apiErrors = {
       404,
       'failed getting app id either from the URL path or the header dapr-app-id',
     ),
+  invokeDenied: (appId: string, detail: string) =>
+    new ApiError('ERR_DIRECT_INVOKE', 403, `failed to invoke, id: ${appId}, err: access control policy has denied access: ${detail}`),
   invokeFailed: (appId: string, detail: string) =>
     new ApiError('ERR_DIRECT_INVOKE', 500, `failed to invoke, id: ${appId}, err: ${detail}`),
   invokeInvalidMethod: (appId: string, detail: string) =>

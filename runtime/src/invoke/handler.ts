@@ -7,6 +7,7 @@
 import { apiErrors } from '../errors/index.js';
 import { headersWithSpan, NO_TRACING, SpanKind, withTraceFields, type Tracing } from '../observability/index.js';
 import type { PeerHandler } from '../peers/index.js';
+import { decideAccess, type AccessControlSpec } from '../security/index.js';
 import { callApp } from './app-call.js';
 import type { AppChannel } from './app-channel.js';
 import { bufferOf, headersFromWire } from './peer-wire.js';
@@ -18,6 +19,8 @@ export interface InvokeHandlerOptions {
   /** Absent when the sidecar was started without `--app-port`. */
   readonly appChannel: AppChannel | undefined;
   readonly tracing?: Tracing | undefined;
+  /** The Configuration's `accessControl`; absent: every caller may call every method. */
+  readonly accessControl?: AccessControlSpec | undefined;
 }
 
 export function createInvokeHandler(options: InvokeHandlerOptions): PeerHandler {
@@ -30,6 +33,10 @@ export function createInvokeHandler(options: InvokeHandlerOptions): PeerHandler 
       const { call } = request;
       // The caller's sidecar normalised these already; checked again, as a peer's input.
       const path = normaliseMethod(request.appId, call.path);
+      if (options.accessControl) {
+        const decision = decideAccess(options.accessControl, caller, { path, verb: call.verb });
+        if (!decision.allowed) throw apiErrors.invokeDenied(request.appId, `caller ${caller.appId} (namespace ${caller.namespace}), ${call.verb} ${path}, by ${decision.reason}`);
+      }
       const headers = withTraceFields(headersFromWire(call.headers), request);
       const span = tracing.startSpan(`CallLocal/${options.appId}/${path}`, SpanKind.SERVER, headers, { 'dapr.invoke_method': path, 'dapr.caller_app_id': caller.appId });
       const appRequest = { verb: normaliseVerb(call.verb), path, query: call.query, headers: headersWithSpan(headers, span), body: bufferOf(call.body), signal };
