@@ -24,6 +24,9 @@ export function runCommand(): Command {
       const appPort = flags.appPort ?? (appCommand.length > 0 ? await freePort() : undefined);
       if (flags.appPort === undefined && appPort !== undefined) sidecarArgs.push('--app-port', String(appPort));
       if (flags.daprHttpPort === undefined && flags.httpPort === undefined) sidecarArgs.push('--dapr-http-port', '0');
+      // As `dapr run` does: each run gets a metrics port of its own, so several apps on one
+      // machine don't all reach for 9090.
+      if (!sidecarArgs.some((arg) => arg.startsWith('--metrics-port'))) sidecarArgs.push('--metrics-port', '0');
       process.exitCode = await runTogether({ appId: flags.appId, appPort, sidecarArgs, appCommand });
     });
 }

@@ -16,7 +16,7 @@ export function sidecarCommand(): Command {
     .action(async (flags) => {
       const options = sidecarOptionsFrom(flags);
       const sidecar = await startSidecar(options);
-      sidecar.logger.info({ httpPort: sidecar.httpPort, appPort: options.appPort }, `outrigger sidecar ready: app id ${options.appId}, HTTP API on port ${sidecar.httpPort}`);
+      sidecar.logger.info({ httpPort: sidecar.httpPort, appPort: options.appPort, metricsPort: sidecar.metricsPort }, `outrigger sidecar ready: app id ${options.appId}, HTTP API on port ${sidecar.httpPort}`);
 
       const stop = async (reason: string, exitCode: number) => {
         sidecar.logger.info(`stopping (${reason})`);

@@ -40,6 +40,8 @@ test('run starts the sidecar and the app, prefixes output, and exits with the ap
   t.is(await exited, 3);
   t.regex(output(), /== APP == value=42 app=run-\S+ port=\d+/);
   t.regex(output(), /== SIDECAR == .*outrigger sidecar ready/);
+  const metricsPort = Number(/"metricsPort":(\d+)/.exec(output())?.[1]);
+  t.true(metricsPort > 0 && metricsPort !== 9090, `each run serves metrics on a port of its own, not 9090: ${metricsPort}`);
 });
 
 const SERVER_APP = `
