@@ -115,6 +115,9 @@ class QueueConsumer {
   }
 }
 
+/** How amqplib reports work cut short by a lost connection. */
+const CONNECTION_LOST = /channel ended|connection closed|ECONNRESET|socket closed/i;
+
 class RabbitPubSub implements PubSub {
   readonly features: readonly PubSubFeature[] = [];
   readonly #consumers = new RunningSubscriptions<QueueConsumer>();
@@ -195,11 +198,27 @@ class RabbitPubSub implements PubSub {
     return opening;
   }
 
+  /**
+   * While the broker is down the subscription is kept and starts consuming on the reconnect, so
+   * a sidecar that starts during an outage still gets its messages afterwards.
+   */
   async subscribe(request: SubscribeRequest, handler: MessageHandler): Promise<Unsubscribe> {
     const consumer = new QueueConsumer(request, handler, this.options, this.logger);
-    if (!this.#live) throw new Error(`rabbitmq ${redacted(this.options.url)} is unreachable (${this.#lastError}); reconnecting`);
-    await consumer.attach(this.#live);
-    return this.#consumers.track(consumer);
+    const unsubscribe = this.#consumers.track(consumer);
+    if (!this.#live) {
+      this.logger.warn({ queue: consumer.queueName, err: this.#lastError }, 'rabbitmq is unreachable; the subscription starts when it is back');
+      return unsubscribe;
+    }
+    const model = this.#live;
+    await consumer.attach(model).catch(async (err: unknown) => {
+      // The connection went down under us: the reconnect attaches it. Anything else is a refusal.
+      if (this.#live !== model || CONNECTION_LOST.test(asError(err).message)) {
+        return void this.logger.warn({ queue: consumer.queueName, err: asError(err).message }, 'rabbitmq connection lost while subscribing; the subscription starts on the reconnect');
+      }
+      await unsubscribe();
+      throw err;
+    });
+    return unsubscribe;
   }
 
   async close(): Promise<void> {

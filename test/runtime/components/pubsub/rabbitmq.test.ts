@@ -5,6 +5,7 @@ import { waitUntil } from '../../../harness/eventually.js';
 import { uniqueId } from '../../../harness/ids.js';
 import { openPubSub, pubSubConformance, type ConformanceSetup } from './conformance.js';
 import { sidecarFaults } from './sidecar-faults.js';
+import { TcpProxy } from '../../../harness/tcp-proxy.js';
 
 const BROKER = { host: '127.0.0.1', port: 5672 };
 const url = (port = BROKER.port) => `amqp://guest:guest@${BROKER.host}:${port}`;
@@ -98,4 +99,21 @@ test('rabbitmq: with enableDeadLetter a failed message goes to dlq-<queue> inste
 test('rabbitmq: missing connection details and an unknown exchangeKind are refused with the field named', async (t) => {
   await t.throwsAsync(() => openPubSub(t, { ...setup, metadata: () => ({}) }), { message: /metadata "connectionString"/ });
   await t.throwsAsync(() => openPubSub(t, setup, { exchangeKind: 'x-delayed' }), { message: /metadata "exchangeKind" must be one of fanout, topic, direct, headers/ });
+});
+
+test('rabbitmq: a subscription made while the broker is unreachable starts consuming once it is back', async (t) => {
+  const proxy = await TcpProxy.start(BROKER);
+  t.teardown(() => proxy.close());
+  const topic = remember(uniqueId('outage'));
+  const pubsub = await openPubSub(t, setup, { connectionString: url(proxy.port), reconnectWait: '500ms' });
+  await proxy.cut();
+  const got: string[] = [];
+  await pubsub.subscribe({ topic, metadata: {} }, async (m) => void got.push(m.data.toString()));
+  await proxy.restore();
+  const publisher = await openPubSub(t, setup);
+  await waitUntil('the subscription consumes after the reconnect', async () => {
+    await publisher.publish({ topic, data: Buffer.from('after'), metadata: {} });
+    return got.includes('after');
+  }, { timeoutMs: 30_000, intervalMs: 500 });
+  t.true(got.includes('after'));
 });
