@@ -2,6 +2,8 @@ import test from 'ava';
 import { waitUntil } from '../../harness/eventually.js';
 import { startPlacementProcess } from '../../harness/placement.js';
 import { startSidecar } from '../../harness/sidecar.js';
+import { uniqueId } from '../../harness/ids.js';
+import { publish, startPubSubSidecar, startSubscriberApp } from '../pubsub/helpers.js';
 import { callActor, startActorSidecar } from './actor-sidecar.js';
 
 async function scrape(port: number | undefined): Promise<string> {
@@ -53,4 +55,33 @@ test('the placement serves its hosts, table version and dissemination rounds', a
   t.is(valueOf(text, 'outrigger_placement_hosts', {}), 1);
   t.true((valueOf(text, 'outrigger_placement_table_version', {}) ?? 0) >= 1);
   t.is(valueOf(text, 'outrigger_placement_dissemination_duration_ms_count', {}), valueOf(text, 'outrigger_placement_dissemination_rounds_total', {}));
+});
+
+test('reminder and timer fires, reminder registrations and lag show in the scrape', async (t) => {
+  const { sidecar } = await startActorSidecar(t, 'Scheduled');
+  const actor = `${sidecar.url}/v1.0/actors/Scheduled/s-1`;
+  const body = (extra: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dueTime: '0s', period: '100ms', ...extra }) });
+  t.is((await fetch(`${actor}/reminders/r`, body({}))).status, 204);
+  t.is((await fetch(`${actor}/timers/tm`, body({ callback: 'incr' }))).status, 204);
+  let text = '';
+  await waitUntil('both have fired a few times', async () => {
+    text = await scrape(sidecar.metricsPort);
+    return (valueOf(text, 'dapr_runtime_actor_reminders_fired_total', { actor_type: 'Scheduled', success: 'true' }) ?? 0) >= 2
+      && (valueOf(text, 'dapr_runtime_actor_timers_fired_total', { actor_type: 'Scheduled', success: 'true' }) ?? 0) >= 2;
+  }, { timeoutMs: 20_000 });
+  t.is(valueOf(text, 'outrigger_runtime_actor_reminders_registered_total', { actor_type: 'Scheduled' }), 1);
+  t.true((valueOf(text, 'outrigger_runtime_actor_reminder_lag_ms_count', { actor_type: 'Scheduled' }) ?? 0) >= 2);
+});
+
+test('publishes and deliveries are counted by component and topic', async (t) => {
+  const topic = uniqueId('metered');
+  const app = await startSubscriberApp(t, [{ pubsubname: 'pubsub', topic, route: '/in' }]);
+  const sidecar = await startPubSubSidecar(t, app);
+  for (let i = 0; i < 3; i++) t.is((await publish(sidecar, topic, `m${i}`, { 'content-type': 'text/plain' })).status, 204);
+  let text = '';
+  await waitUntil('the deliveries are counted', async () => {
+    text = await scrape(sidecar.metricsPort);
+    return valueOf(text, 'dapr_component_pubsub_ingress_count', { component: 'pubsub', topic, process_status: 'success' }) === 3;
+  }, { timeoutMs: 20_000 });
+  t.is(valueOf(text, 'dapr_component_pubsub_egress_count', { component: 'pubsub', topic, success: 'true' }), 3);
 });
