@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import test from 'ava';
 import { startApp } from '../../harness/app.js';
 import { waitUntil } from '../../harness/eventually.js';
@@ -74,3 +76,29 @@ test('a Configuration with an unsupported otel protocol stops the sidecar with a
 function spansOf(receiver: OtlpReceiver, traceId: string) {
   return receiver.spans.filter((s) => s.traceId === traceId);
 }
+
+test('spans go to a Zipkin endpoint when the Configuration names one', async (t) => {
+  const received: Array<{ traceId: string; name: string; localEndpoint?: { serviceName?: string } }> = [];
+  const collector = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.method === 'POST' && req.url === '/api/v2/spans') received.push(...(JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof received));
+      res.writeHead(202).end();
+    });
+  });
+  await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => {
+    collector.close(() => resolve());
+    collector.closeAllConnections();
+  }));
+  const file = join(await tempDir(t), 'config.yaml');
+  const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}/api/v2/spans`;
+  await writeFile(file, `apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata: {name: z}\nspec:\n  tracing:\n    samplingRate: "1"\n    zipkin:\n      endpointAddress: "${endpoint}"\n`);
+  const sidecar = await startSidecar(t, { args: ['--config', file] });
+  t.is((await fetch(`${sidecar.url}/v1.0/state/statestore/k`, { headers: { traceparent: TRACEPARENT } })).status, 204);
+  await waitUntil('the span reached the Zipkin collector', () => received.some((s) => s.traceId === TRACE_ID), { timeoutMs: 30_000 });
+  const span = received.find((s) => s.traceId === TRACE_ID)!;
+  t.is(span.name.toLowerCase(), 'get /v1.0/state/{store}/{key}');
+  t.is(span.localEndpoint?.serviceName, sidecar.appId);
+});
