@@ -28,6 +28,7 @@ import { createConfigurationService } from './configuration/index.js';
 import { createLockService } from './lock/index.js';
 import { createBindingsService, InputDelivery, parseDirections, type NamedInputBinding, type OutputBinding } from './bindings/index.js';
 import { createPubSubService, describeSubscription, fetchAppSubscriptions, namedPubSub, readSubscriptionResources, Subscriber } from './pubsub/index.js';
+import { readResiliency, withOutboundPolicies } from './resiliency/index.js';
 import { RUNTIME_VERSION } from './version.js';
 
 export interface Sidecar {
@@ -59,7 +60,8 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
   const telemetry = telemetryOf(options, configuration.observability, logger);
 
   const clock = deps.clock ?? systemClock;
-  const components = await loadResources(options, { logger, clock, registry: deps.registry ?? createBuiltinRegistry() });
+  const resiliency = await readResiliency(options.resourcesPaths, options.appId, { clock, logger: logger.child({ component: 'resiliency' }) });
+  const components = withOutboundPolicies(await loadResources(options, { logger, clock, registry: deps.registry ?? createBuiltinRegistry() }), resiliency);
   const state = createStateService({ appId: options.appId, namespace: options.namespace, stores: stateStoresOf(components) });
   const secrets = createSecretsService({ stores: componentsOf(components, 'secretstores'), scopes: configuration.secretScopes });
   const lock = createLockService({
@@ -72,7 +74,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
     options.appPort === undefined
       ? undefined
       : new AppChannel({ address: options.appChannelAddress, port: options.appPort, timeoutMs: options.appTimeoutMs, apiToken: options.appApiToken });
-  const pubsubs = componentsOf(components, 'pubsub').map((c) => namedPubSub(c.name, c.store, c.metadata, options.appId));
+  const pubsubs = componentsOf(components, 'pubsub').map((c) => ({ ...namedPubSub(c.name, c.store, c.metadata, options.appId), inbound: resiliency.componentInbound(c.name, 'pubsub') }));
   const pubsub = withPublishMetrics(createPubSubService({ appId: options.appId, pubsubs, clock }), telemetry.metrics);
   const onSettled = (name: string, topic: string, outcome: string) => telemetry.metrics?.delivered(name, topic, outcome);
   const subscriber = appChannel && pubsubs.length > 0 ? new Subscriber({ appChannel, pubsubs, clock, logger: logger.child({ component: 'pubsub' }), onSettled }) : undefined;
@@ -100,6 +102,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
       peers: cluster.peers,
       // A margin over the app timeout, so the callee's clearer "did not answer" arrives first.
       timeoutMs: options.appTimeoutMs + 1000,
+      resiliency,
     }),
     telemetry.metrics,
   );
@@ -116,6 +119,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
     callTimeoutMs: options.appTimeoutMs,
     owns: (actor) => cluster.placement.table.ownerOf(actor.type, actor.id)?.hostId === cluster.host.hostId,
     telemetry: telemetry.actors,
+    resiliency,
   });
   observeCluster(telemetry, actors, cluster);
   cluster.serveActors({

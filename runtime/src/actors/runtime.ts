@@ -4,11 +4,13 @@
  */
 import type { ActorCallRequest } from '@outrigger/placement';
 import type { Clock } from '../clock/index.js';
+import { ApiError, apiErrors } from '../errors/index.js';
 import type { AppChannel, AppResponse, HeaderMap } from '../invoke/index.js';
 import type { Logger } from '../logging/index.js';
 import { NO_ACTOR_TELEMETRY, withTraceFields, type ActorTelemetry } from '../observability/index.js';
 import type { PeerPool } from '../peers/index.js';
 import type { PendingMove } from '../placement-client/index.js';
+import { isPolicyError, type Resiliency } from '../resiliency/index.js';
 import type { StateStore } from '../state/index.js';
 import type { ActorAppConfig } from './config/index.js';
 import type { ActorRef } from './keys.js';
@@ -39,6 +41,8 @@ export interface ActorRuntimeOptions {
   readonly owns?: (actor: ActorRef) => boolean;
   /** Turn spans, actor, timer and reminder metrics. */
   readonly telemetry?: ActorTelemetry;
+  /** The policies of `actors` targets, for method calls made from this sidecar. */
+  readonly resiliency?: Pick<Resiliency, 'actor'> | undefined;
 }
 
 export interface ActorInvocation {
@@ -131,8 +135,7 @@ export function createActorRuntime(options: ActorRuntimeOptions): ActorRuntime {
     canHost: (actor) => table.hosts(actor.type),
     host: (config) => table.setTypes(config.types),
     hostedTypes: () => table.hostedTypes(),
-    invoke: (invocation) =>
-      router.call({ actor: invocation.actor, callback: 'method', name: invocation.method, call: invocation.call, chainId: invocation.chainId, deadline: deadline() }),
+    invoke: (invocation) => invokeUnderPolicy(router, invocation, options.resiliency, deadline),
     serveRemote: (request, signal) => router.serveRemote(remoteCall(request), signal),
     async prepare(move) {
       const leaving = (actor: ActorRef) => move.moves(actor.type, actor.id) && move.to.ownerOf(actor.type, actor.id)?.hostId !== options.selfHostId;
@@ -149,6 +152,29 @@ export function createActorRuntime(options: ActorRuntimeOptions): ActorRuntime {
       await table.close();
     },
   };
+}
+
+/** Errors that are the actors' answer, which no retry changes. */
+const ANSWERS = new Set(['ERR_ACTOR_DEADLOCK', 'ERR_ACTOR_STACK_DEPTH']);
+
+/**
+ * A method call under its actor type's policy. Each attempt is a whole routed call, which takes
+ * its turn and gives it back, so a retry never runs while the turn is held; the policy's timeout
+ * is the attempt's deadline, and the router's own retries of moved actors stay within it.
+ */
+async function invokeUnderPolicy(router: ActorRouter, invocation: ActorInvocation, resiliency: ActorRuntimeOptions['resiliency'], deadline: () => number) {
+  const { actor, method, call, chainId } = invocation;
+  const attempt = (until: number) => router.call({ actor, callback: 'method', name: method, call, chainId, deadline: until });
+  const policy = resiliency?.actor(actor.type, actor.id);
+  if (!policy) return attempt(deadline());
+  const timeoutMs = policy.parts.timeoutMs;
+  const until = () => (timeoutMs === undefined ? deadline() : Math.min(deadline(), Date.now() + timeoutMs));
+  try {
+    return await policy.run(() => attempt(until()), { isAnswer: (err) => err instanceof ApiError && ANSWERS.has(err.code) });
+  } catch (err) {
+    if (isPolicyError(err)) throw apiErrors.actorInvoke(`${actor.type}/${actor.id}: ${err.message}`);
+    throw err;
+  }
 }
 
 /** Reminders fire through the router like any turn; the app's cancel header ends them. */

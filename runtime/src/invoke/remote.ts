@@ -53,7 +53,8 @@ export class RemoteInvoker {
 
   constructor(private readonly options: RemoteInvokerOptions) {}
 
-  async invoke(target: RemoteTarget, call: HttpCall): Promise<AppResponse> {
+  /** `retry` replaces the configured built-in retry for this call. */
+  async invoke(target: RemoteTarget, call: HttpCall, retry = this.options.retry): Promise<AppResponse> {
     const deadline = Date.now() + this.options.timeoutMs;
     const failed = new Set<string>();
     for (let attempt = 0; ; attempt++) {
@@ -62,9 +63,9 @@ export class RemoteInvoker {
         const message = { kind: 'invoke', appId: target.appId, call, ...traceFieldsOf(call.headers) } as const;
         return toAppResponse(await this.options.peers.request(instance.address, message, Math.max(1, deadline - Date.now())));
       } catch (err) {
-        const delay = Math.min(this.options.retry.firstDelayMs * 2 ** attempt, this.options.retry.maxDelayMs);
-        const retry = isTransient(err) && attempt < this.options.retry.retries && Date.now() + delay < deadline;
-        if (!retry) throw toApiError(err, target);
+        const delay = Math.min(retry.firstDelayMs * 2 ** attempt, retry.maxDelayMs);
+        const again = isTransient(err) && attempt < retry.retries && Date.now() + delay < deadline;
+        if (!again) throw toApiError(err, target);
         failed.add(instance.address);
         await sleep(delay);
       }

@@ -4,6 +4,7 @@
  * another app goes to one of its instances over a peer link.
  */
 import { apiErrors } from '../errors/index.js';
+import { isPolicyError, type Policy, type Resiliency } from '../resiliency/index.js';
 import { callApp, SIDECAR_HEADERS } from './app-call.js';
 import type { AppChannel, AppResponse } from './app-channel.js';
 import { forwardableHeaders, type HeaderMap } from './http-headers.js';
@@ -41,7 +42,12 @@ export interface InvokeServiceOptions {
   /** The longest a call to another app may take, retries included; 60 s by default. */
   readonly timeoutMs?: number | undefined;
   readonly retry?: RetryPolicy | undefined;
+  /** The policies of `apps` targets; without one, only the built-in retries apply. */
+  readonly resiliency?: Pick<Resiliency, 'app'> | undefined;
 }
+
+/** With a policy that retries, Dapr's built-in retry of unreachable sidecars steps aside. */
+const NO_BUILT_IN_RETRY: RetryPolicy = { retries: 0, firstDelayMs: 0, maxDelayMs: 0 };
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -68,9 +74,23 @@ export function createInvokeService(options: InvokeServiceOptions): InvokeServic
         headers: forwardableHeaders(request.headers, SIDECAR_HEADERS),
         body: request.body,
       };
-      if (target.appId === options.appId && namespace === ownNamespace) return callApp(options.appChannel, call, self, request.target);
-      if (!remote) throw apiErrors.invokeFailed(request.target, `couldn't find service: ${target.appId}`);
-      return remote.invoke({ appId: target.appId, namespace, label: request.target }, call);
+      const policy = options.resiliency?.app(target.appId);
+      const send = (signal?: AbortSignal) => {
+        if (target.appId === options.appId && namespace === ownNamespace) return callApp(options.appChannel, { ...call, signal }, self, request.target);
+        if (!remote) throw apiErrors.invokeFailed(request.target, `couldn't find service: ${target.appId}`);
+        return remote.invoke({ appId: target.appId, namespace, label: request.target }, call, policy?.hasRetries ? NO_BUILT_IN_RETRY : undefined);
+      };
+      return policy ? underPolicy(policy, request.target, send) : send();
     },
   };
+}
+
+/** An app's answer outside 2xx/3xx is a failure to the policy; once retries are spent it goes back as it is. */
+async function underPolicy(policy: Policy, target: string, send: (signal: AbortSignal) => Promise<AppResponse>): Promise<AppResponse> {
+  try {
+    return await policy.run(send, { isFailure: (response) => response.status < 200 || response.status >= 400, statusOf: (response) => response.status });
+  } catch (err) {
+    if (isPolicyError(err)) throw apiErrors.invokeFailed(target, err.message);
+    throw err;
+  }
 }

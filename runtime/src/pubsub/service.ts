@@ -1,5 +1,6 @@
 import type { Clock } from '../clock/index.js';
 import { apiErrors, describeError } from '../errors/index.js';
+import type { Policy } from '../resiliency/index.js';
 import {
   CloudEventError,
   isCloudEventContentType,
@@ -19,6 +20,8 @@ export interface NamedPubSub {
   readonly pubsub: PubSub;
   readonly scopes: TopicScopes;
   readonly retry: DeliveryRetryPolicy;
+  /** The component's inbound resiliency policy; it replaces `retry` for deliveries to the app. */
+  readonly inbound?: Policy | undefined;
 }
 
 export interface PublishRequest extends Payload {

@@ -8,6 +8,7 @@ import type { Clock } from '../clock/index.js';
 import { describeError } from '../errors/index.js';
 import type { AppChannel } from '../invoke/index.js';
 import type { Logger } from '../logging/index.js';
+import type { Policy } from '../resiliency/index.js';
 import { postEvent, type DeliveryResult } from './app-delivery.js';
 import { Batcher, newEntryId, postBatch, type BulkEntry } from './bulk.js';
 import { CloudEventError, hasExpired, receiveCloudEvent, type ReceivedEvent } from './cloudevents.js';
@@ -115,12 +116,24 @@ export class Subscriber {
     const prepared = this.#prepare(subscription, message);
     if ('undeliverable' in prepared) return this.#settle(subscription, named, message, { outcome: 'DROP', reason: prepared.undeliverable });
     const delivery = { path: prepared.path, body: prepared.received.body, event: prepared.received.event, pubsubName: named.name, metadata: message.metadata };
-    let result = await postEvent(this.options.appChannel, delivery);
-    for (let retry = 1; result.outcome === 'RETRY' && retry <= named.retry.maxRetries; retry++) {
-      await this.#pause(named.retry, retry);
-      result = await postEvent(this.options.appChannel, delivery);
+    const post = () => postEvent(this.options.appChannel, delivery);
+    return this.#settle(subscription, named, message, await (named.inbound ? this.#underPolicy(named.inbound, post) : this.#withRetries(named.retry, post)));
+  }
+
+  async #withRetries(policy: DeliveryRetryPolicy, post: () => Promise<DeliveryResult>): Promise<DeliveryResult> {
+    let result = await post();
+    for (let retry = 1; result.outcome === 'RETRY' && retry <= policy.maxRetries; retry++) {
+      await this.#pause(policy, retry);
+      result = await post();
     }
-    return this.#settle(subscription, named, message, result);
+    return result;
+  }
+
+  /** An open circuit or a timeout is a delivery to retry later: the dead-letter topic or the broker takes over. */
+  #underPolicy(policy: Policy, post: () => Promise<DeliveryResult>): Promise<DeliveryResult> {
+    return policy
+      .run(post, { isFailure: (result) => result.outcome === 'RETRY', signal: this.#closing.signal })
+      .catch((err: unknown): DeliveryResult => ({ outcome: 'RETRY', reason: describeError(err) }));
   }
 
   async #deliverBatch(subscription: Subscription, named: NamedPubSub, items: readonly Pending[]): Promise<void> {
