@@ -13,6 +13,17 @@ export type { PlacementClock, PlacementLogger, PlacementOptions } from './option
 export type { HostState, MemberEvicted, NamespaceState, PlacementEvents, PlacementState, RoundComplete } from './disseminator/index.js';
 export { PLACEMENT_CLOSE_CODES, PLACEMENT_WS_PATH } from './server/index.js';
 export type { RefusalCode } from './server/index.js';
+export {
+  DEFAULT_TRUST_DOMAIN,
+  PLACEMENT_APP_ID,
+  foreignIdentity,
+  formatSpiffeId,
+  mutualTlsServerOptions,
+  parseSpiffeId,
+  spiffeIdOfCertificate,
+  verifiedClientIdentity,
+} from './server/index.js';
+export type { MutualTls, SpiffeId } from './server/index.js';
 
 /** The port a sidecar tries when given no `--placement-host-address` (as Dapr's CLI). */
 export const DEFAULT_PLACEMENT_PORT = 50005;

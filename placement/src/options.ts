@@ -4,6 +4,7 @@
  * anything listens.
  */
 import { DEFAULT_MAX_MESSAGE_BYTES } from './protocol/index.js';
+import type { MutualTls } from './server/mtls.js';
 
 /**
  * The log calls the placement makes. A pino Logger fits it; the placement package does not
@@ -43,9 +44,14 @@ export interface PlacementOptions {
   readonly maxMessageBytes?: number;
   readonly logger?: PlacementLogger;
   readonly clock?: PlacementClock;
+  /**
+   * Mutual TLS: serve wss only, to sidecars whose certificate the CA signed and whose SPIFFE ID
+   * (in this trust domain) names the app id and namespace they register. Absent: plain ws.
+   */
+  readonly tls?: MutualTls | undefined;
 }
 
-export type ResolvedOptions = Required<PlacementOptions>;
+export type ResolvedOptions = Required<Omit<PlacementOptions, 'tls'>> & Pick<PlacementOptions, 'tls'>;
 
 const silentLogger: PlacementLogger = { debug() {}, info() {}, warn() {}, error() {} };
 

@@ -24,7 +24,8 @@ export async function startPlacement(options: PlacementOptions = {}): Promise<Pl
   const events = new EventEmitter<PlacementEvents>();
   const disseminator = createDisseminator({ ...resolved, events });
   const server = await startServer(resolved, disseminator);
-  resolved.logger.info({ port: server.port, host: resolved.host, replicationFactor: resolved.replicationFactor }, 'placement listening');
+  const { host, replicationFactor, tls } = resolved;
+  resolved.logger.info({ port: server.port, host, replicationFactor, mtls: tls ? { trustDomain: tls.trustDomain } : false }, 'placement listening');
 
   let closing: Promise<void> | undefined;
   return {

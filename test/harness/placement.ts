@@ -1,4 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { get } from 'node:https';
+import { join } from 'node:path';
 import type { Owner } from './cleanup.js';
 import { stopProcess, track } from './processes.js';
 import { CLI } from './sidecar.js';
@@ -21,10 +24,14 @@ export interface PlacementStateBody {
   readonly namespaces: Record<string, { version: number; hosts: Array<{ hostId: string; appId: string; address: string; actorTypes: string[] }> }>;
 }
 
-/** Starts a real placement process from the built CLI (port 0 unless given) and waits until it is ready. */
-export async function startPlacementProcess(t: Owner, args: readonly string[] = [], port = 0): Promise<PlacementHandle> {
+/**
+ * Starts a real placement process from the built CLI (port 0 unless given) and waits until it is
+ * ready. With `mtlsDir` it serves mTLS only, and `state()` presents that folder's certificate.
+ */
+export async function startPlacementProcess(t: Owner, args: readonly string[] = [], port = 0, mtlsDir?: string): Promise<PlacementHandle> {
   const metricsArgs = args.some((a) => a.startsWith('--metrics-port') || a.startsWith('--enable-metrics')) ? [] : ['--metrics-port', '0'];
-  const child = track(fork(CLI, ['placement', '--port', String(port), '--log-level', 'debug', ...metricsArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
+  const mtlsArgs = mtlsDir ? ['--enable-mtls', '--mtls-dir', mtlsDir] : [];
+  const child = track(fork(CLI, ['placement', '--port', String(port), '--log-level', 'debug', ...metricsArgs, ...mtlsArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -39,7 +46,26 @@ export async function startPlacementProcess(t: Owner, args: readonly string[] = 
     address: `127.0.0.1:${ready}`,
     process: child,
     output: () => output,
-    state: async <T>() => (await (await fetch(`http://127.0.0.1:${ready}/placement/state`)).json()) as T,
+    state: async <T>() => (mtlsDir ? getOverMtls<T>(`https://127.0.0.1:${ready}/placement/state`, mtlsDir) : ((await (await fetch(`http://127.0.0.1:${ready}/placement/state`)).json()) as T)),
     stop: (signal) => stopProcess(child, signal),
   };
+}
+
+/** A GET that presents the certificate in `dir` (ca.crt, tls.crt, tls.key) and trusts its CA. */
+function getOverMtls<T>(url: string, dir: string): Promise<T> {
+  const read = (file: string) => readFileSync(join(dir, file));
+  const options = { ca: read('ca.crt'), cert: read('tls.crt'), key: read('tls.key'), checkServerIdentity: () => undefined };
+  return new Promise((resolve, reject) => {
+    get(url, options, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(body) as T);
+        } catch (err) {
+          reject(err);
+        }
+      });
+    }).on('error', reject);
+  });
 }

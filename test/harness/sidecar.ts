@@ -22,6 +22,8 @@ export interface SidecarStart {
    * a free port of its own, so tests never meet on the default port 50005.
    */
   readonly placement?: string;
+  /** `--enable-mtls --mtls-dir <dir>`: a folder that `outrigger cert issue` wrote. */
+  readonly mtlsDir?: string;
 }
 
 export interface SidecarHandle {
@@ -47,6 +49,7 @@ export async function startSidecar(t: Owner, start: SidecarStart = {}): Promise<
   const args = ['sidecar', '--app-id', appId, '--dapr-http-port', '0', '--log-level', 'debug'];
   if (start.appPort !== undefined) args.push('--app-port', String(start.appPort));
   for (const path of start.resourcesPaths ?? []) args.push('--resources-path', path);
+  if (start.mtlsDir) args.push('--enable-mtls', '--mtls-dir', start.mtlsDir);
   args.push(...(start.args ?? []));
   // Never the default 9090: parallel tests would meet there.
   if (!args.some((a) => a.startsWith('--metrics-port') || a.startsWith('--enable-metrics'))) args.push('--metrics-port', '0');

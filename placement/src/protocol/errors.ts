@@ -14,7 +14,9 @@ export type ProtocolErrorCode =
   /** The peer speaks another protocol version. */
   | 'PROTO_VERSION_MISMATCH'
   /** A valid message at the wrong moment (an ack before registering, for a version never sent…). */
-  | 'PROTO_OUT_OF_ORDER';
+  | 'PROTO_OUT_OF_ORDER'
+  /** With mutual TLS: the peer claims an identity its certificate does not prove. */
+  | 'PROTO_UNAUTHENTICATED';
 
 export class ProtocolError extends Error {
   override readonly name = 'ProtocolError';

@@ -13,6 +13,7 @@ import {
   type RegisterMessage,
   type SidecarToPlacement,
 } from '../protocol/index.js';
+import { PLACEMENT_APP_ID, foreignIdentity, formatSpiffeId, type SpiffeId } from './mtls.js';
 import { PLACEMENT_CLOSE_CODES, type RefusalCode } from './refusals.js';
 import { SentVersions } from './sent-versions.js';
 
@@ -21,6 +22,14 @@ export interface ConnectionOptions {
   readonly registrationTimeoutMs: number;
   readonly clock: PlacementClock;
   readonly logger: PlacementLogger;
+  /** With mutual TLS, every host must prove its identity with its certificate. */
+  readonly tls?: { readonly trustDomain: string } | undefined;
+}
+
+/** The other end of a connection: its address, and the identity its certificate proved. */
+export interface ConnectionPeer {
+  readonly remote: string;
+  readonly identity: SpiffeId | undefined;
 }
 
 const EVICTIONS: Record<EvictionReason, { readonly code: RefusalCode; readonly closeCode: number }> = {
@@ -63,7 +72,7 @@ export class HostConnection implements MemberLink {
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly remote: string,
+    private readonly peer: ConnectionPeer,
     private readonly options: ConnectionOptions,
     private readonly disseminator: Disseminator,
   ) {
@@ -73,6 +82,8 @@ export class HostConnection implements MemberLink {
     ws.on('pong', () => this.#touch());
     ws.on('close', (code) => this.#detach(`connection closed (${code})`));
     ws.on('error', (err) => this.options.logger.debug({ err, connection: this.id }, 'placement connection error'));
+    const unproven = options.tls ? unprovenHost(peer.identity, options.tls.trustDomain) : undefined;
+    if (unproven) this.#refuse('PLACEMENT_UNAUTHENTICATED', unproven, PLACEMENT_CLOSE_CODES.protocolViolation);
   }
 
   send(message: PrepareMessage | CommitMessage): void {
@@ -128,6 +139,8 @@ export class HostConnection implements MemberLink {
 
   #register(message: RegisterMessage): void {
     const { hostId, namespace } = message.host;
+    const mismatch = this.options.tls ? claimMismatch(this.peer.identity, message) : undefined;
+    if (mismatch) return this.#refuse('PLACEMENT_UNAUTHENTICATED', mismatch, PLACEMENT_CLOSE_CODES.protocolViolation);
     const registered = this.#registration;
     if (registered && (registered.hostId !== hostId || registered.namespace !== namespace)) {
       const was = `${registered.hostId} in namespace ${JSON.stringify(registered.namespace)}`;
@@ -178,7 +191,7 @@ export class HostConnection implements MemberLink {
 
   #log(): PlacementLogger {
     const { logger } = this.options;
-    const context = { connection: this.id, remote: this.remote, hostId: this.#registration?.hostId };
+    const context = { connection: this.id, remote: this.peer.remote, hostId: this.#registration?.hostId };
     return {
       debug: (obj, msg) => logger.debug({ ...context, ...obj }, msg),
       info: (obj, msg) => logger.info({ ...context, ...obj }, msg),
@@ -186,6 +199,22 @@ export class HostConnection implements MemberLink {
       error: (obj, msg) => logger.error({ ...context, ...obj }, msg),
     };
   }
+}
+
+/** Why a certificate cannot stand for any host of `trustDomain`; undefined when it can. */
+function unprovenHost(identity: SpiffeId | undefined, trustDomain: string): string | undefined {
+  const foreign = foreignIdentity(identity, trustDomain);
+  if (foreign) return foreign;
+  if (identity?.appId === PLACEMENT_APP_ID) return `${formatSpiffeId(identity)} is the placement's identity, not a sidecar's`;
+  return undefined;
+}
+
+/** A host registers only as the app id and namespace its certificate names. */
+function claimMismatch(identity: SpiffeId | undefined, message: RegisterMessage): string | undefined {
+  const { appId, namespace } = message.host;
+  if (identity?.appId === appId && identity.namespace === namespace) return undefined;
+  const proven = identity ? formatSpiffeId(identity) : 'no identity';
+  return `registered app id ${JSON.stringify(appId)} in namespace ${JSON.stringify(namespace)}, but its certificate is ${proven}`;
 }
 
 function toBuffer(data: RawData): Buffer {

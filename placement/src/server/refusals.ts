@@ -11,7 +11,9 @@ export type RefusalCode =
   /** A phase of a round was not acked within `disseminationTimeoutMs`; the host was removed. */
   | 'PLACEMENT_ACK_TIMEOUT'
   /** Another connection registered the same host id; the newer one wins. */
-  | 'PLACEMENT_REPLACED';
+  | 'PLACEMENT_REPLACED'
+  /** With mutual TLS: the certificate names no sidecar of this trust domain, or not the one registered. */
+  | 'PLACEMENT_UNAUTHENTICATED';
 
 /**
  * Websocket close codes the placement uses. A host that missed pings (`hostTimeoutMs`) gets

@@ -1,12 +1,14 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Disseminator } from '../disseminator/index.js';
 import type { ResolvedOptions } from '../options.js';
 import { HostConnection } from './connection.js';
 import { PLACEMENT_WS_PATH, handleHttp } from './http-routes.js';
+import { mutualTlsServerOptions, verifiedClientIdentity } from './mtls.js';
 
-export type ServerOptions = Pick<ResolvedOptions, 'port' | 'host' | 'hostTimeoutMs' | 'maxMessageBytes' | 'registrationTimeoutMs' | 'clock' | 'logger'>;
+export type ServerOptions = Pick<ResolvedOptions, 'port' | 'host' | 'hostTimeoutMs' | 'maxMessageBytes' | 'registrationTimeoutMs' | 'clock' | 'logger' | 'tls'>;
 
 export interface PlacementServer {
   readonly port: number;
@@ -23,12 +25,12 @@ const CLOSE_GRACE_MS = 1_000;
  * silent for longer than the timeout.
  */
 export async function startServer(options: ServerOptions, disseminator: Disseminator): Promise<PlacementServer> {
-  const http = createServer((req, res) => handleHttp(req, res, () => disseminator.state()));
+  const http = httpServer(options, (req, res) => handleHttp(req, res, () => disseminator.state()));
   const wss = new WebSocketServer({ server: http, path: PLACEMENT_WS_PATH, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
   const connections = new Map<WebSocket, HostConnection>();
   wss.on('connection', (ws, req) => {
-    const remote = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
-    connections.set(ws, new HostConnection(ws, remote, options, disseminator));
+    const peer = { remote: remoteOf(req), identity: verifiedClientIdentity(req.socket) };
+    connections.set(ws, new HostConnection(ws, peer, options, disseminator));
     ws.once('close', () => connections.delete(ws));
   });
   const probeAll = () => {
@@ -50,6 +52,21 @@ export async function startServer(options: ServerOptions, disseminator: Dissemin
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/** With mutual TLS, HTTPS that completes no handshake without a certificate the CA signed. */
+function httpServer(options: ServerOptions, handler: RequestListener): Server {
+  if (!options.tls) return createServer(handler);
+  const https = createHttpsServer(mutualTlsServerOptions(options.tls), handler);
+  https.on('tlsClientError', (err, socket) => {
+    const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    options.logger.warn({ remote, err: err.message }, 'refused a TLS connection: no valid client certificate');
+  });
+  return https;
+}
+
+function remoteOf(req: IncomingMessage): string {
+  return `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
 }
 
 /** Listens on `host:port`; rejects as `listen` does (EADDRINUSE…). The metrics server uses it too. */

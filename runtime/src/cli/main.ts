@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ComponentError } from '../components/index.js';
 import { ConfigurationError } from '../config/index.js';
 import { RUNTIME_VERSION } from '../version.js';
+import { certCommand } from './cert-command.js';
 import { placementCommand } from './placement-command.js';
 import { runCommand } from './run-command.js';
 import { sidecarCommand } from './sidecar-command.js';
@@ -15,7 +16,8 @@ export function createProgram(): Command {
     .showHelpAfterError()
     .addCommand(runCommand())
     .addCommand(sidecarCommand())
-    .addCommand(placementCommand());
+    .addCommand(placementCommand())
+    .addCommand(certCommand());
 }
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {

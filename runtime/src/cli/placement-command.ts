@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   DEFAULT_PLACEMENT_PORT,
+  DEFAULT_TRUST_DOMAIN,
   PLACEMENT_DEFAULTS,
   createPlacementMetrics,
   startMetricsServer,
@@ -11,6 +12,8 @@ import {
 import type { Logger } from '../logging/index.js';
 import { formatGoDuration, parseGoDuration } from '../durations/index.js';
 import { LOG_LEVELS, createLogger, type LogLevel } from '../logging/index.js';
+import { readPlacementCredentials, type Credentials } from '../tls/index.js';
+import { mtlsOptionsFrom } from './sidecar-flags.js';
 
 /** What a placement started by a test harness or a supervisor hears over IPC. */
 export interface PlacementReadyMessage {
@@ -32,6 +35,9 @@ interface PlacementFlags {
   enableMetrics: boolean;
   metricsPort: number;
   metricsListenAddress: string;
+  enableMtls: boolean;
+  mtlsDir?: string;
+  trustDomain: string;
 }
 
 /** How long SIGINT/SIGTERM waits for connections to close before giving up. */
@@ -52,6 +58,9 @@ export function placementCommand(): Command {
     .option('--enable-metrics [enabled]', 'serve Prometheus metrics', (text: string) => text !== 'false', true)
     .option('--metrics-port <port>', 'the port of the metrics endpoint (0 picks a free one)', port, 9090)
     .option('--metrics-listen-address <host>', 'the address the metrics endpoint listens on', '0.0.0.0')
+    .option('--enable-mtls', 'serve sidecars over mutual TLS only (needs --mtls-dir)', false)
+    .option('--mtls-dir <dir>', `the folder "outrigger cert issue --placement" wrote: ca.crt, tls.crt, tls.key`)
+    .option('--trust-domain <domain>', 'the SPIFFE trust domain of the certificates', DEFAULT_TRUST_DOMAIN)
     .action(async (flags: PlacementFlags) => runPlacement(flags));
 }
 
@@ -65,6 +74,7 @@ async function runPlacement(flags: PlacementFlags): Promise<void> {
     disseminationTimeoutMs: flags.disseminationTimeout,
     coalesceWindowMs: flags.coalesceWindow,
     logger,
+    tls: await placementCredentials(flags),
   };
   const placement = await startPlacement(options);
   const metrics = flags.enableMetrics ? await serveMetrics(placement, flags, logger) : undefined;
@@ -81,6 +91,12 @@ async function runPlacement(flags: PlacementFlags): Promise<void> {
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   process.on('disconnect', () => onSignal('parent went away'));
+}
+
+/** The placement's own credentials: its certificate must carry the placement's identity. */
+async function placementCredentials(flags: PlacementFlags): Promise<Credentials | undefined> {
+  const mtls = mtlsOptionsFrom(flags);
+  return mtls ? readPlacementCredentials(mtls.dir, mtls.trustDomain) : undefined;
 }
 
 /** As in the sidecar, a taken metrics port is reported, not fatal. */

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { SIDECAR_DEFAULTS, outriggerHome, type SidecarOptions } from '../config/index.js';
+import { DEFAULT_TRUST_DOMAIN } from '@outrigger/placement';
+import { SIDECAR_DEFAULTS, outriggerHome, type MtlsOptions, type SidecarOptions } from '../config/index.js';
 import { parseGoDuration } from '../durations/index.js';
 import { LOG_LEVELS, type LogLevel } from '../logging/index.js';
 
@@ -27,7 +28,10 @@ export function addSidecarFlags(command: Command): Command {
     .option('--metrics-listen-address <host>', 'the address the metrics endpoint listens on', SIDECAR_DEFAULTS.metricsListenAddress)
     .option('--dapr-http-max-request-size <MB>', 'the largest request body the API accepts, in MB', positiveNumber, 4)
     .option('--dapr-graceful-shutdown-seconds <seconds>', 'how long a shutdown may wait for calls to finish', positiveNumber, 5)
-    .option('--app-call-timeout <duration>', 'how long the sidecar waits for the app to answer one call (Go duration)', duration, SIDECAR_DEFAULTS.appTimeoutMs);
+    .option('--app-call-timeout <duration>', 'how long the sidecar waits for the app to answer one call (Go duration)', duration, SIDECAR_DEFAULTS.appTimeoutMs)
+    .option('--enable-mtls', 'mutual TLS on the links to other sidecars and to the placement (needs --mtls-dir)', false)
+    .option('--mtls-dir <dir>', 'the folder "outrigger cert issue" wrote: ca.crt, tls.crt, tls.key (and placement/ to host the embedded placement)')
+    .option('--trust-domain <domain>', 'the SPIFFE trust domain of the certificates', DEFAULT_TRUST_DOMAIN);
 }
 
 interface SidecarFlags {
@@ -53,6 +57,9 @@ interface SidecarFlags {
   daprHttpMaxRequestSize: number;
   daprGracefulShutdownSeconds: number;
   appCallTimeout: number;
+  enableMtls: boolean;
+  mtlsDir?: string;
+  trustDomain: string;
 }
 
 export function sidecarOptionsFrom(flags: SidecarFlags, env: NodeJS.ProcessEnv = process.env): SidecarOptions {
@@ -83,7 +90,14 @@ export function sidecarOptionsFrom(flags: SidecarFlags, env: NodeJS.ProcessEnv =
     home: outriggerHome(env),
     apiToken: env['DAPR_API_TOKEN'] || undefined,
     appApiToken: env['APP_API_TOKEN'] || undefined,
+    mtls: mtlsOptionsFrom(flags),
   };
+}
+
+/** Both flags or neither: a folder without --enable-mtls would silently be ignored. */
+export function mtlsOptionsFrom(flags: { enableMtls: boolean; mtlsDir?: string; trustDomain: string }): MtlsOptions | undefined {
+  if (flags.enableMtls !== (flags.mtlsDir !== undefined)) throw new TypeError('--enable-mtls and --mtls-dir go together');
+  return flags.mtlsDir === undefined ? undefined : { dir: flags.mtlsDir, trustDomain: flags.trustDomain };
 }
 
 function port(text: string): number {

@@ -1,6 +1,8 @@
-import { startPlacement, type HostRecord } from '@outrigger/placement';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startPlacement, type HostRecord, type MutualTls } from '@outrigger/placement';
 import { freePort } from '../net/index.js';
-import type { SidecarOptions } from '../config/index.js';
+import type { MtlsOptions, SidecarOptions } from '../config/index.js';
 import { createInvokeHandler, DEFAULT_NAMESPACE, type AppChannel, type AppDirectory } from '../invoke/index.js';
 import type { Logger } from '../logging/index.js';
 import type { Tracing } from '../observability/index.js';
@@ -8,6 +10,7 @@ import { PlacementClient, type EmbeddedPlacement } from '../placement-client/ind
 import { apiErrors } from '../errors/index.js';
 import { createPeerPool, startPeerServer, type PeerHandler, type PeerPool, type PeerServer } from '../peers/index.js';
 import type { AccessControlSpec } from '../security/index.js';
+import { readCredentials, readPlacementCredentials, requireIdentity, type Credentials } from '../tls/index.js';
 
 /** This sidecar as a member of its cluster: its peer endpoint, its placement client, its links. */
 export interface ClusterMembership {
@@ -50,12 +53,15 @@ export async function joinCluster({ options, appChannel, logger, tracing, access
       return actors.timerHandoff(request, caller, signal);
     },
   };
-  const { server, host } = await startPeerEndpoint(options, identity, handler, logger);
-  const peers = createPeerPool({ hostId: host.hostId, ...identity, logger: logger.child({ component: 'peers' }) });
-  const embedded = options.placementAddresses.length === 0 ? embeddedPlacement(options.embeddedPlacementPort, logger) : undefined;
+  const tls = options.mtls ? await ownCredentials(options.mtls, identity) : undefined;
+  const { server, host } = await startPeerEndpoint(options, identity, handler, logger, tls);
+  const peers = createPeerPool({ hostId: host.hostId, ...identity, tls, logger: logger.child({ component: 'peers' }) });
+  const joinsEmbedded = options.placementAddresses.length === 0;
+  const embedded = joinsEmbedded ? await embeddedPlacement(options, logger) : undefined;
   const placement = new PlacementClient({
-    addresses: embedded ? [`127.0.0.1:${embedded.port}`] : options.placementAddresses,
+    addresses: joinsEmbedded ? [`127.0.0.1:${options.embeddedPlacementPort}`] : options.placementAddresses,
     host,
+    tls,
     logger: logger.child({ component: 'placement-client' }),
     ...(embedded ? { embedded } : {}),
   });
@@ -80,6 +86,7 @@ async function startPeerEndpoint(
   identity: { appId: string; namespace: string },
   handler: PeerHandler,
   logger: Logger,
+  tls: MutualTls | undefined,
 ): Promise<{ server: PeerServer; host: HostRecord }> {
   for (let attempt = 1; ; attempt++) {
     const port = options.internalPort || (await freePort(options.hostAddress));
@@ -92,6 +99,7 @@ async function startPeerEndpoint(
         hostId,
         ...identity,
         handler,
+        tls,
         logger: logger.child({ component: 'peers' }),
       });
       return { server, host: { hostId, ...identity, address, actorTypes: [] } };
@@ -101,9 +109,35 @@ async function startPeerEndpoint(
   }
 }
 
-function embeddedPlacement(port: number, logger: Logger): EmbeddedPlacement {
-  return {
-    port,
-    start: () => startPlacement({ port, host: '127.0.0.1', logger: logger.child({ component: 'placement' }) }),
-  };
+/** This sidecar's credentials, which must prove its own app id and namespace. */
+async function ownCredentials(mtls: MtlsOptions, identity: { appId: string; namespace: string }): Promise<Credentials> {
+  const credentials = await readCredentials(mtls.dir, mtls.trustDomain);
+  requireIdentity(credentials, { trustDomain: mtls.trustDomain, ...identity }, mtls.dir);
+  return credentials;
 }
+
+/**
+ * The placement this sidecar may host when none answers. Under mTLS it must present the
+ * placement's identity, so only a sidecar whose mTLS folder holds `placement/` credentials can
+ * host it; the others only join.
+ */
+async function embeddedPlacement(options: SidecarOptions, logger: Logger): Promise<EmbeddedPlacement | undefined> {
+  const port = options.embeddedPlacementPort;
+  const placementLogger = logger.child({ component: 'placement' });
+  const tls = options.mtls ? await placementCredentials(options.mtls, logger) : undefined;
+  if (options.mtls && !tls) return undefined;
+  return { port, start: () => startPlacement({ port, host: '127.0.0.1', logger: placementLogger, tls }) };
+}
+
+async function placementCredentials(mtls: MtlsOptions, logger: Logger): Promise<Credentials | undefined> {
+  const dir = join(mtls.dir, EMBEDDED_PLACEMENT_DIR);
+  const found = await access(dir).then(() => true, () => false);
+  if (!found) {
+    logger.info({ dir }, 'no placement credentials: this sidecar joins the embedded placement but never hosts it');
+    return undefined;
+  }
+  return readPlacementCredentials(dir, mtls.trustDomain);
+}
+
+/** Inside a sidecar's mTLS folder: the placement's credentials, for hosting the embedded placement. */
+const EMBEDDED_PLACEMENT_DIR = 'placement';

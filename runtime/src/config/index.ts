@@ -3,7 +3,7 @@
  * Outrigger home, and Dapr Configuration files given with `--config`.
  */
 export { SIDECAR_DEFAULTS, validateSidecarOptions } from './options.js';
-export type { SidecarOptions } from './options.js';
+export type { MtlsOptions, SidecarOptions } from './options.js';
 export { outriggerHome, defaultResources } from './home.js';
 export { readConfigurationFiles, ConfigurationError, EMPTY_CONFIGURATION } from './configuration-file.js';
 export type { RuntimeConfiguration } from './configuration-file.js';

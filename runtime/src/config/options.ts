@@ -1,3 +1,4 @@
+import { PLACEMENT_APP_ID } from '@outrigger/placement';
 import type { LogLevel } from '../logging/index.js';
 
 /** Everything a sidecar is started with; the CLI's flags map onto these one to one. */
@@ -43,6 +44,17 @@ export interface SidecarOptions {
   readonly apiToken?: string | undefined;
   /** `APP_API_TOKEN`: the token this sidecar presents on every call to its app. */
   readonly appApiToken?: string | undefined;
+  /**
+   * `--enable-mtls`: mutual TLS on peer links and to the placement, with the credentials in
+   * `dir` (`ca.crt`, `tls.crt`, `tls.key`; `placement/` the same, to host the embedded placement).
+   */
+  readonly mtls?: MtlsOptions | undefined;
+}
+
+export interface MtlsOptions {
+  readonly dir: string;
+  /** `--trust-domain`: the SPIFFE trust domain of every certificate in the cluster. */
+  readonly trustDomain: string;
 }
 
 export const SIDECAR_DEFAULTS = {
@@ -75,4 +87,5 @@ export function validateSidecarOptions(options: SidecarOptions): void {
     throw new TypeError('--app-port must differ from --dapr-http-port');
   }
   if (options.maxRequestBodyBytes <= 0) throw new TypeError('--dapr-http-max-request-size must be positive');
+  if (options.mtls && options.appId === PLACEMENT_APP_ID) throw new TypeError(`--app-id ${PLACEMENT_APP_ID} is the placement's identity under mTLS`);
 }

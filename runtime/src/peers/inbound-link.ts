@@ -13,6 +13,7 @@ import {
   type PeerRequestMessage,
   type PeerMessage,
   type PeerResponse,
+  type SpiffeId,
 } from '@outrigger/placement';
 import type { WebSocket } from 'ws';
 import { ApiError, apiErrors } from '../errors/index.js';
@@ -49,8 +50,9 @@ export interface InboundLinkContext {
   readonly logger: Logger;
 }
 
-export function serveInboundLink(socket: WebSocket, context: InboundLinkContext): void {
-  new InboundLink(socket, context);
+/** `proven`: the identity the caller's certificate proves (mTLS); its hello must match it. */
+export function serveInboundLink(socket: WebSocket, context: InboundLinkContext, proven?: SpiffeId): void {
+  new InboundLink(socket, context, proven);
 }
 
 class InboundLink {
@@ -63,6 +65,7 @@ class InboundLink {
   constructor(
     socket: WebSocket,
     private readonly context: InboundLinkContext,
+    private readonly proven: SpiffeId | undefined,
   ) {
     const { limits, logger } = context;
     this.#channel = new FrameChannel(socket, { ...limits, logger, onMessage: (m) => this.#onMessage(m) });
@@ -82,7 +85,7 @@ class InboundLink {
   #greet(message: PeerMessage): void {
     if (message.kind !== 'hello') throw new ProtocolError('PROTO_OUT_OF_ORDER', `expected a hello first, got ${message.kind}`);
     clearTimeout(this.#helloTimer);
-    this.#caller = identityOf(message);
+    this.#caller = identityOf(message, this.proven);
     this.#channel.send(helloOf(this.context.self));
   }
 

@@ -4,6 +4,7 @@
  * sidecar's peer endpoint and hands each request to a PeerHandler with the caller's identity
  * from the link's hello; `createPeerPool` keeps one link per peer address for outgoing calls.
  * What a request means (service invocation, later actors) is for the handler, not this module.
+ * With mutual TLS (`tls` on both) links are wss, and a caller's identity is its certificate's.
  */
 export { startPeerServer } from './server.js';
 export type { PeerServer, PeerServerOptions } from './server.js';

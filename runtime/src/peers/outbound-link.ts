@@ -11,9 +11,13 @@ import {
   type PeerRequestMessage,
   type PeerMessage,
   type PeerResponse,
+  foreignIdentity,
+  type MutualTls,
+  type SpiffeId,
 } from '@outrigger/placement';
 import { WebSocket } from 'ws';
 import type { Logger } from '../logging/index.js';
+import { mutualTlsClientOptions } from '../tls/index.js';
 import { PeerError, PeerFailureError, PeerUnavailableError } from './errors.js';
 import { FrameChannel } from './frame-channel.js';
 import { helloOf, identityOf, type PeerIdentity } from './identity.js';
@@ -30,6 +34,8 @@ export interface OutboundLinkContext {
   readonly logger: Logger;
   /** Called once, when the link is down for good. */
   readonly onClosed: () => void;
+  /** Mutual TLS: wss, and the peer's hello must name its certificate's identity. */
+  readonly tls?: MutualTls | undefined;
 }
 
 interface Pending {
@@ -46,6 +52,8 @@ const MAX_WIRE_TIMEOUT_MS = 24 * 3_600_000;
 export class OutboundLink {
   #nextId = 1;
   #peer: PeerIdentity | undefined;
+  /** With mTLS, the identity the peer's certificate proved in the handshake. */
+  #proven: SpiffeId | undefined;
   /** Set once the link is going down; every later request fails with it. */
   #downError: PeerError | undefined;
   #lastSocketError: Error | undefined;
@@ -61,7 +69,7 @@ export class OutboundLink {
     private readonly context: OutboundLinkContext,
   ) {
     const { limits, logger } = context;
-    this.#socket = new WebSocket(`ws://${address}`, { maxPayload: limits.maxMessageBytes, perMessageDeflate: false });
+    this.#socket = this.#connect(context.tls);
     this.#channel = new FrameChannel(this.#socket, { ...limits, logger, onMessage: (m) => this.#onMessage(m) });
     // Requests queue behind the hello and leave with it as soon as the socket opens.
     this.#channel.send(helloOf(context.self));
@@ -70,6 +78,16 @@ export class OutboundLink {
     this.#socket.on('error', (err) => (this.#lastSocketError = err));
     this.#socket.on('pong', () => (this.#awaitingPong = false));
     this.#socket.once('close', (code, reason) => this.#onClose(code, reason.toString()));
+  }
+
+  #connect(tls: MutualTls | undefined): WebSocket {
+    const options = { maxPayload: this.context.limits.maxMessageBytes, perMessageDeflate: false };
+    if (!tls) return new WebSocket(`ws://${this.address}`, options);
+    const check = (id: SpiffeId | undefined) => {
+      this.#proven = id;
+      return foreignIdentity(id, tls.trustDomain);
+    };
+    return new WebSocket(`wss://${this.address}`, { ...options, ...mutualTlsClientOptions(tls, check) });
   }
 
   request(message: PeerRequest, timeoutMs: number): Promise<PeerResponse> {
@@ -110,7 +128,7 @@ export class OutboundLink {
 
   #greeted(message: PeerMessage): void {
     if (message.kind !== 'hello') throw new ProtocolError('PROTO_OUT_OF_ORDER', `expected a hello first, got ${message.kind}`);
-    this.#peer = identityOf(message);
+    this.#peer = identityOf(message, this.#proven);
     clearTimeout(this.#connectTimer);
     this.#keepAlive = setInterval(() => this.#ping(), this.context.limits.keepAliveIntervalMs).unref();
   }

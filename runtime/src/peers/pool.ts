@@ -2,7 +2,7 @@
  * The calling side of peer links: one persistent link per peer address, opened on first use,
  * shared by every request to that address, and replaced by a new one after it drops.
  */
-import type { PeerResponse } from '@outrigger/placement';
+import type { MutualTls, PeerResponse } from '@outrigger/placement';
 import type { Logger } from '../logging/index.js';
 import { PeerError } from './errors.js';
 import type { PeerIdentity } from './identity.js';
@@ -11,6 +11,8 @@ import { OutboundLink, type PeerRequest } from './outbound-link.js';
 
 export interface PeerPoolOptions extends PeerIdentity, Partial<PeerLimits> {
   readonly logger: Logger;
+  /** Mutual TLS: present this certificate, accept only peers the CA signed, bind hellos to them. */
+  readonly tls?: MutualTls | undefined;
 }
 
 export interface PeerPool {
@@ -57,6 +59,7 @@ class LinkPool implements PeerPool {
       self: this.#self,
       limits: this.#limits,
       logger: this.options.logger,
+      tls: this.options.tls,
       onClosed: () => {
         if (this.#links.get(address) === link) this.#links.delete(address);
       },

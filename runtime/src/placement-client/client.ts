@@ -1,18 +1,24 @@
 import { EventEmitter } from 'node:events';
 import {
   CLOSE_PROTOCOL_VIOLATION,
+  PLACEMENT_APP_ID,
   PlacementTable,
   PROTOCOL_VERSION,
   ProtocolError,
   decode,
   encode,
+  foreignIdentity,
+  formatSpiffeId,
   type HostRecord,
+  type MutualTls,
   type PlacementToSidecar,
   type PrepareMessage,
   type SidecarToPlacement,
+  type SpiffeId,
 } from '@outrigger/placement';
 import { WebSocket } from 'ws';
 import type { Logger } from '../logging/index.js';
+import { mutualTlsClientOptions } from '../tls/index.js';
 import { Backoff } from './backoff.js';
 import { PendingMove } from './moves.js';
 
@@ -31,6 +37,11 @@ export interface PlacementClientOptions {
   readonly host: HostRecord;
   readonly logger: Logger;
   readonly embedded?: EmbeddedPlacement;
+  /**
+   * Mutual TLS: wss, presenting this sidecar's certificate, to a placement whose certificate the
+   * CA signed for the placement's identity (app id `dapr-placement`) in the same trust domain.
+   */
+  readonly tls?: MutualTls | undefined;
   /** A placement that stays silent this long is treated as gone. */
   readonly hostTimeoutMs?: number;
   readonly connectTimeoutMs?: number;
@@ -144,7 +155,11 @@ export class PlacementClient extends EventEmitter<{ committed: [PlacementTable];
 
   /** One connection, from dial to close. */
   async #session(address: string): Promise<'refused' | 'closed'> {
-    const socket = new WebSocket(`ws://${address}${WS_PATH}`, { handshakeTimeout: this.#options.connectTimeoutMs, maxPayload: 64 * 1024 * 1024 });
+    const options = { handshakeTimeout: this.#options.connectTimeoutMs, maxPayload: 64 * 1024 * 1024 };
+    const { tls } = this.#options;
+    const socket = tls
+      ? new WebSocket(`wss://${address}${WS_PATH}`, { ...options, ...mutualTlsClientOptions(tls, (id) => this.#placementRefusal(address, id, tls)) })
+      : new WebSocket(`ws://${address}${WS_PATH}`, options);
     this.#socket = socket;
     return new Promise((resolve) => {
       let opened = false;
@@ -165,7 +180,7 @@ export class PlacementClient extends EventEmitter<{ committed: [PlacementTable];
         alive = Date.now();
         this.#receive(socket, data as Buffer, isBinary);
       });
-      socket.on('error', (err) => this.#options.logger.debug({ placement: address, err: err.message }, 'placement connection error'));
+      socket.on('error', (err) => this.#connectionError(address, err));
       socket.on('close', (code, reason) => {
         clearInterval(heartbeat);
         if (opened) this.#options.logger.warn({ placement: address, code, reason: reason.toString() }, 'lost the placement connection; serving from the last table');
@@ -174,6 +189,21 @@ export class PlacementClient extends EventEmitter<{ committed: [PlacementTable];
         resolve(opened ? 'closed' : 'refused');
       });
     });
+  }
+
+  /** A TLS alert means the placement refused this sidecar's certificate: worth a warning. */
+  #connectionError(address: string, err: Error & { code?: string }): void {
+    const refused = err.code?.startsWith('ERR_SSL_') ?? false;
+    const log = { placement: address, err: err.message };
+    if (refused) this.#options.logger.warn(log, 'the placement refused this sidecar\'s certificate');
+    else this.#options.logger.debug(log, 'placement connection error');
+  }
+
+  /** Why the server at `address` is not the placement (logged: the socket error is only debug). */
+  #placementRefusal(address: string, id: SpiffeId | undefined, tls: MutualTls): string | undefined {
+    const refusal = foreignIdentity(id, tls.trustDomain) ?? (id?.appId === PLACEMENT_APP_ID ? undefined : `${formatSpiffeId(id!)} is not the placement`);
+    if (refusal) this.#options.logger.warn({ placement: address }, `refused the placement's certificate: ${refusal}`);
+    return refusal;
   }
 
   #receive(socket: WebSocket, data: Buffer, isBinary: boolean): void {
