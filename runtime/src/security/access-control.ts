@@ -3,6 +3,7 @@
  * the callee's sidecar to each invocation that arrives over a peer link. The caller is the
  * link's identity (its certificate's with mTLS), never a header the caller sets.
  */
+import { DEFAULT_TRUST_DOMAIN } from '@outrigger/placement';
 
 export type Action = 'allow' | 'deny';
 
@@ -41,8 +42,6 @@ export interface Decision {
   /** What decided it, for the error message and the log. */
   readonly reason: string;
 }
-
-export const DEFAULT_TRUST_DOMAIN = 'public';
 
 /**
  * Decides one invocation. Precedence, as Dapr's: the action of an operation that matches the

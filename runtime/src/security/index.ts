@@ -5,7 +5,6 @@
  */
 export { API_TOKEN_HEADER, apiTokenGuard, type RequestGuard } from './api-token.js';
 export {
-  DEFAULT_TRUST_DOMAIN,
   decideAccess,
   parseAccessControl,
   type AccessControlSpec,
