@@ -28,7 +28,7 @@ import { createConfigurationService } from './configuration/index.js';
 import { createLockService } from './lock/index.js';
 import { createBindingsService, InputDelivery, parseDirections, type NamedInputBinding, type OutputBinding } from './bindings/index.js';
 import { createPubSubService, describeSubscription, fetchAppSubscriptions, namedPubSub, readSubscriptionResources, Subscriber } from './pubsub/index.js';
-import { readResiliency, withOutboundPolicies } from './resiliency/index.js';
+import { readResiliency, withOutboundPolicies, type Resiliency } from './resiliency/index.js';
 import { RUNTIME_VERSION } from './version.js';
 
 export interface Sidecar {
@@ -181,7 +181,7 @@ export async function startSidecar(options: SidecarOptions, deps: SidecarDepende
   }
   const metricsPort = await telemetry.serveMetrics();
   readiness.markOutboundReady();
-  const inputs = inputBindingDelivery(appChannel, inputBindingsOf(components), logger);
+  const inputs = inputBindingDelivery(appChannel, inputBindingsOf(components, resiliency), logger);
   void readiness.waitForApp().then(async () => {
     if (!readiness.appReady || !appChannel) return;
     logger.info({ appPort: options.appPort }, 'app port is open');
@@ -299,12 +299,13 @@ function inputBindingDelivery(appChannel: AppChannel | undefined, inputs: NamedI
   return { start: () => delivery.start(inputs), stop: () => delivery.stop() };
 }
 
-function inputBindingsOf(components: readonly LoadedComponent[]): NamedInputBinding[] {
+function inputBindingsOf(components: readonly LoadedComponent[], resiliency: Resiliency): NamedInputBinding[] {
   return components.flatMap((c) => {
     const input = c.category === 'bindings' ? (c as LoadedComponent<'bindings'>).instance.input : undefined;
     if (!input) return [];
     const declared = parseDirections(c.metadata.string('direction')).declaredInput;
-    return [{ name: c.manifest.name, route: c.metadata.string('route') ?? c.manifest.name, binding: input, declared }];
+    const inbound = resiliency.componentInbound(c.manifest.name, 'bindings');
+    return [{ name: c.manifest.name, route: c.metadata.string('route') ?? c.manifest.name, binding: input, declared, inbound }];
   });
 }
 

@@ -1,5 +1,6 @@
 import { AppUnreachableError, type AppChannel } from '../invoke/index.js';
 import type { Logger } from '../logging/index.js';
+import type { Policy } from '../resiliency/index.js';
 import type { BindingEvent, InputBinding } from './binding.js';
 import { headerSafe } from './headers.js';
 
@@ -11,6 +12,8 @@ export interface NamedInputBinding {
   readonly binding: InputBinding;
   /** `direction` names `input`: deliver without asking the app first. */
   readonly declared: boolean;
+  /** The component's inbound resiliency policy: each event is retried to the app under it. */
+  readonly inbound?: Policy | undefined;
 }
 
 export interface InputDeliveryOptions {
@@ -35,7 +38,8 @@ export class EventRefusedError extends Error {
  * Delivers input binding events to the app, Dapr's way: unless `direction` declares the input,
  * `OPTIONS /{route}` first asks whether the app wants it (2xx or 405: yes); then every event is
  * `POST /{route}` with the payload as the body and the event's metadata as headers. Any 2xx
- * acknowledges the event; anything else, or no answer, fails it back to the component.
+ * acknowledges the event; anything else, or no answer, fails it back to the component — after
+ * the retries of the component's inbound resiliency policy, when it has one.
  */
 export class InputDelivery {
   readonly #options: InputDeliveryOptions;
@@ -67,7 +71,8 @@ export class InputDelivery {
       this.#options.logger.info({ binding: input.name, route: input.route }, 'app has not subscribed to binding');
       return;
     }
-    await input.binding.start((event) => this.#deliver(input.route, event));
+    const { inbound } = input;
+    await input.binding.start((event) => (inbound ? inbound.run(() => this.#deliver(input.route, event)) : this.#deliver(input.route, event)));
     this.#options.logger.info({ binding: input.name, route: input.route }, 'delivering input binding events to the app');
   }
 

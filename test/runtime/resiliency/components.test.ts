@@ -57,3 +57,13 @@ test('an inbound policy retries pub/sub delivery to a flaky subscriber, in place
   await waitUntil('the third delivery reaches the app', () => app.callsTo('orders') === 3, { timeoutMs: 30_000 });
   t.false(sidecar.output().includes('delivery failed after its retries'));
 });
+
+test('an inbound policy on an input binding retries one event to a flaky app before failing it back', async (t) => {
+  const cron = componentYaml('tick', 'bindings.cron', { schedule: '@every 1s', direction: 'input' });
+  const targets = () => '    components:\n      tick:\n        inbound: { retry: threeTimes }\n';
+  const { app } = await startFlakySetup(t, POLICIES, targets, { 'cron.yaml': cron });
+  app.failNext(2);
+  await waitUntil('three deliveries reached the app', () => app.callsTo('tick') >= 3, { timeoutMs: 30_000 });
+  const firstThree = app.calls().filter((r) => r.url === '/tick').slice(0, 3);
+  t.is(new Set(firstThree.map((r) => r.headers['readtimeutc'])).size, 1, 'the two failures and the success are one event, retried by the policy');
+});
