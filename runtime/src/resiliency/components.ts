@@ -5,7 +5,10 @@
  */
 import type { Binding, OutputBinding } from '../bindings/index.js';
 import type { LoadedComponent } from '../components/index.js';
+import type { ConfigurationStore } from '../configuration/index.js';
+import type { LockStore } from '../lock/index.js';
 import type { PubSub } from '../pubsub/index.js';
+import { SecretNotFoundError, type SecretStore } from '../secrets/index.js';
 import { EtagInvalidError, EtagMismatchError, type StateStore } from '../state/index.js';
 import type { Policy } from './policy.js';
 import type { Resiliency } from './resiliency.js';
@@ -47,7 +50,38 @@ export function resilientBinding(binding: Binding, policy: Policy): Binding {
   return { features: binding.features, input: binding.input, output: resilientOutput, close: () => binding.close() };
 }
 
-/** The loaded components, those with an outbound policy wrapped (state stores, pub/subs, bindings). */
+/** A missing secret is the store's answer: not retried, not a breaker failure. */
+export function resilientSecretStore(store: SecretStore, policy: Policy): SecretStore {
+  const isAnswer = (err: unknown) => err instanceof SecretNotFoundError;
+  return {
+    features: store.features,
+    get: (name, metadata) => policy.run(() => store.get(name, metadata), { isAnswer }),
+    bulkGet: (metadata) => policy.run(() => store.bulkGet(metadata), { isAnswer }),
+    close: () => store.close(),
+  };
+}
+
+/** Reads go through the policy; a watch is a long-lived subscription and is left as it is. */
+export function resilientConfigurationStore(store: ConfigurationStore, policy: Policy): ConfigurationStore {
+  return {
+    features: store.features,
+    get: (keys, metadata) => policy.run(() => store.get(keys, metadata)),
+    watch: (keys, metadata, onChange) => store.watch(keys, metadata, onChange),
+    close: () => store.close(),
+  };
+}
+
+/** A lock held by someone else is an answer (`false`, a status), so only failures are retried. */
+export function resilientLockStore(store: LockStore, policy: Policy): LockStore {
+  return {
+    features: store.features,
+    tryLock: (resourceId, owner, expirySeconds) => policy.run(() => store.tryLock(resourceId, owner, expirySeconds)),
+    unlock: (resourceId, owner) => policy.run(() => store.unlock(resourceId, owner)),
+    close: () => store.close(),
+  };
+}
+
+/** The loaded components, those with an outbound policy wrapped. */
 export function withOutboundPolicies(components: readonly LoadedComponent[], resiliency: Resiliency): LoadedComponent[] {
   return components.map((component) => {
     const policy = resiliency.componentOutbound(component.manifest.name, component.category);
@@ -63,6 +97,12 @@ function wrapped(component: LoadedComponent, policy: Policy): LoadedComponent['i
       return resilientPubSub((component as LoadedComponent<'pubsub'>).instance, policy);
     case 'bindings':
       return resilientBinding((component as LoadedComponent<'bindings'>).instance, policy);
+    case 'secretstores':
+      return resilientSecretStore((component as LoadedComponent<'secretstores'>).instance, policy);
+    case 'configuration':
+      return resilientConfigurationStore((component as LoadedComponent<'configuration'>).instance, policy);
+    case 'lock':
+      return resilientLockStore((component as LoadedComponent<'lock'>).instance, policy);
     default:
       return component.instance;
   }

@@ -1,6 +1,8 @@
 import test from 'ava';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { waitUntil } from '../../harness/eventually.js';
-import { componentYaml } from '../../harness/files.js';
+import { componentYaml, tempDir } from '../../harness/files.js';
 import { http, type DaprErrorBody } from '../../harness/http.js';
 import { redisAddress, uniqueId } from '../../harness/ids.js';
 import { TcpProxy } from '../../harness/tcp-proxy.js';
@@ -66,4 +68,29 @@ test('an inbound policy on an input binding retries one event to a flaky app bef
   await waitUntil('three deliveries reached the app', () => app.callsTo('tick') >= 3, { timeoutMs: 30_000 });
   const firstThree = app.calls().filter((r) => r.url === '/tick').slice(0, 3);
   t.is(new Set(firstThree.map((r) => r.headers['readtimeutc'])).size, 1, 'the two failures and the success are one event, retried by the policy');
+});
+
+test('outbound policies cover lock and secret stores too: a lock store trips its breaker, a missing secret is an answer', async (t) => {
+  const proxy = await TcpProxy.start(redisAddress());
+  t.teardown(() => proxy.close());
+  const dir = await tempDir(t);
+  const secretsFile = join(dir, 'secrets.json');
+  await writeFile(secretsFile, JSON.stringify({ present: 'yes' }));
+  const files = {
+    'lock.yaml': componentYaml('locks', 'lock.redis', { redisHost: proxy.address }),
+    'secrets.yaml': componentYaml('vault', 'secretstores.local.file', { secretsFile }),
+  };
+  const targets = () => '    components:\n      locks:\n        outbound: { timeout: short, circuitBreaker: tripAfterTwo }\n      vault:\n        outbound: { circuitBreaker: tripAfterTwo }\n';
+  const { sidecar } = await startFlakySetup(t, POLICIES, targets, files);
+  const lock = () => http('POST', `${sidecar.url}/v1.0-alpha1/lock/locks`, { json: { resourceId: uniqueId('r'), lockOwner: 'me', expiryInSeconds: 10 } });
+  t.is((await lock()).status, 200);
+
+  await proxy.cut();
+  for (let i = 0; i < 2; i++) t.is((await lock()).json<DaprErrorBody>().errorCode, 'ERR_TRY_LOCK');
+  t.regex((await lock()).json<DaprErrorBody>().message, /circuit breaker is open/);
+  await proxy.restore();
+  await waitUntil('the lock store answers again', async () => (await lock()).status === 200, { timeoutMs: 30_000, intervalMs: 200 });
+
+  for (let i = 0; i < 3; i++) t.is((await http('GET', `${sidecar.url}/v1.0/secrets/vault/absent`)).json<DaprErrorBody>().errorCode, 'ERR_SECRET_GET');
+  t.deepEqual((await http('GET', `${sidecar.url}/v1.0/secrets/vault/present`)).json(), { present: 'yes' }, 'missing secrets did not trip the breaker');
 });
