@@ -42,7 +42,7 @@ export function createInvokeHandler(options: InvokeHandlerOptions): PeerHandler 
       const appRequest = { verb: normaliseVerb(call.verb), path, query: call.query, headers: headersWithSpan(headers, span), body: bufferOf(call.body), signal };
       const identity = { callerAppId: caller.appId, callerNamespace: caller.namespace, calleeAppId: options.appId };
       try {
-        const response = await tracing.inScope(span.traceId, () => callApp(options.appChannel, appRequest, identity, request.appId));
+        const response = await callApp(options.appChannel, appRequest, identity, request.appId);
         span.setAttributes({ 'http.response.status_code': response.status });
         span.end(response.status >= 500 ? `the app answered ${response.status}` : undefined);
         return response;

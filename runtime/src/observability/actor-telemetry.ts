@@ -17,8 +17,6 @@ export interface TurnObservation {
   acquired(): void;
   /** The turn ended (or never began), with the error when it failed. */
   end(error?: unknown): void;
-  /** Runs `work` with the turn's trace id on every line it logs. */
-  inScope<T>(work: () => T): T;
 }
 
 /** The actor runtime's view of telemetry; `NO_ACTOR_TELEMETRY` when there is none. */
@@ -34,7 +32,7 @@ export interface ActorTelemetry {
 
 export function createActorTelemetry(tracing: Tracing, metrics: SidecarMetrics | undefined): ActorTelemetry {
   return {
-    turn: (type, id, callback, name, parent) => new Turn(type, tracing.enabled ? startTurnSpan(tracing, type, id, callback, name, parent) : NOOP_SPAN, metrics, tracing),
+    turn: (type, id, callback, name, parent) => new Turn(type, tracing.enabled ? startTurnSpan(tracing, type, id, callback, name, parent) : NOOP_SPAN, metrics),
     activated: (actorType) => metrics?.actorActivations.inc({ actor_type: actorType }),
     deactivated: (actorType, reason) => metrics?.actorDeactivations.inc({ actor_type: actorType, reason }),
     reminderRegistered: (actorType) => metrics?.remindersRegistered.inc({ actor_type: actorType }),
@@ -46,7 +44,7 @@ export function createActorTelemetry(tracing: Tracing, metrics: SidecarMetrics |
   };
 }
 
-const NO_TURN: TurnObservation = { context: {}, traceId: undefined, acquired: () => {}, end: () => {}, inScope: (work) => work() };
+const NO_TURN: TurnObservation = { context: {}, traceId: undefined, acquired: () => {}, end: () => {} };
 
 export const NO_ACTOR_TELEMETRY: ActorTelemetry = {
   turn: () => NO_TURN,
@@ -75,12 +73,7 @@ class Turn implements TurnObservation {
     private readonly type: string,
     private readonly span: TraceSpan,
     private readonly metrics: SidecarMetrics | undefined,
-    private readonly tracing: Tracing,
   ) {}
-
-  inScope<T>(work: () => T): T {
-    return this.tracing.inScope(this.span.traceId, work);
-  }
 
   get context(): TraceHeaders {
     return this.span.context;

@@ -35,11 +35,6 @@ export class ApiObserver {
     res.once('close', () => this.#finish(req, res, { path, startedAt, span, quiet }));
   }
 
-  /** Runs the handling of `req` so that every line it logs carries its trace id (tracing on). */
-  inScope(req: IncomingMessage, handle: () => void): void {
-    this.options.tracing.inScope(traceIdOf(req.headers), handle);
-  }
-
   /** The route template that served `req`, e.g. `/v1.0/state/{storeName}`. */
   nameRoute(req: IncomingMessage, template: string): void {
     this.#routes.set(req, template);

@@ -13,7 +13,7 @@ export type { ActorTelemetry, TurnCallback, TurnObservation } from './actor-tele
 export { SidecarMetrics } from './metrics.js';
 export { withInvokeMetrics, withPublishMetrics } from './service-metrics.js';
 export type { ActorCounts } from './metrics.js';
-export { NO_TRACING, NOOP_SPAN, SpanKind, createTracing, headersWithSpan } from './tracing.js';
+export { NO_TRACING, NOOP_SPAN, SpanKind, headersWithSpan } from './tracing.js';
 export type { TraceSpan, Tracing } from './tracing.js';
 export { parseObservabilitySpec, parseTracingSpec, DEFAULT_OBSERVABILITY, NO_TRACING_CONFIG, DEFAULT_SAMPLING_RATE } from './config.js';
 export type { ObservabilityConfig, TracingConfig, SpanExporterConfig } from './config.js';

@@ -18,7 +18,6 @@ import {
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { single, withTraceFields, type HeaderLike, type TraceHeaders } from './trace-headers.js';
 import type { SpanExporterConfig, TracingConfig } from './config.js';
-import { inLogScope } from '../logging/index.js';
 
 export { SpanKind };
 
@@ -38,8 +37,6 @@ export interface Tracing {
   readonly enabled: boolean;
   /** A span continuing the trace in `parent`'s headers, or starting a new trace. */
   startSpan(name: string, kind: SpanKind, parent: HeaderLike, attributes?: Attributes): TraceSpan;
-  /** Runs `work` with `traceId` on every log line it writes (when tracing is on and there is one). */
-  inScope<T>(traceId: string | undefined, work: () => T): T;
   /** Exports what is buffered, then stops. */
   close(): Promise<void>;
 }
@@ -53,7 +50,7 @@ export const NOOP_SPAN: TraceSpan = {
   end: () => {},
 };
 
-export const NO_TRACING: Tracing = { enabled: false, startSpan: () => NOOP_SPAN, inScope: (_traceId, work) => work(), close: async () => {} };
+export const NO_TRACING: Tracing = { enabled: false, startSpan: () => NOOP_SPAN, close: async () => {} };
 
 /** `headers` carrying `span` on to the next hop (unchanged when no span was made). */
 export function headersWithSpan<H extends HeaderLike>(headers: H, span: TraceSpan): H {
@@ -100,10 +97,6 @@ class OtelTracing implements Tracing {
   startSpan(name: string, kind: SpanKind, parent: HeaderLike, attributes?: Attributes): TraceSpan {
     const context = parent['traceparent'] === undefined ? ROOT_CONTEXT : propagator.extract(ROOT_CONTEXT, parent, headerGetter);
     return new OtelSpan(this.tracer.startSpan(name, { kind, ...(attributes ? { attributes } : {}) }, context));
-  }
-
-  inScope<T>(traceId: string | undefined, work: () => T): T {
-    return traceId ? inLogScope({ trace_id: traceId }, work) : work();
   }
 }
 

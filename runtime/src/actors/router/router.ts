@@ -102,7 +102,7 @@ export class ActorRouter {
     const { actor, callback, name, call } = request;
     const observed = this.#telemetry.turn(actor.type, actor.id, callback, name, call.headers);
     try {
-      const response = await observed.inScope(() => this.#takeTurn(request, signal, observed));
+      const response = await this.#takeTurn(request, signal, observed);
       observed.end();
       return response;
     } catch (err) {

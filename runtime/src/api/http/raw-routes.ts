@@ -47,20 +47,16 @@ export function serveRequests({ guards, routes, fallback, logger, observer }: Se
     const queryAt = url.indexOf('?');
     const path = cleanPath(queryAt < 0 ? url : url.slice(0, queryAt));
     observer?.begin(req, res, path);
-    const dispatch = () => {
-      for (const guard of guards) if (!guard(req, res, path)) return;
-      for (const route of routes) {
-        const match = route.pattern.exec(path);
-        if (!match) continue;
-        const request = { req, res, params: match.slice(1).map(decodeParam), query: queryAt < 0 ? '' : url.slice(queryAt + 1) };
-        observer?.nameRoute(req, route.template);
-        route.serve(request).catch((err: unknown) => sendApiError(req, res, err, logger, observer));
-        return;
-      }
-      fallback(req, res);
-    };
-    if (observer) observer.inScope(req, dispatch);
-    else dispatch();
+    for (const guard of guards) if (!guard(req, res, path)) return;
+    for (const route of routes) {
+      const match = route.pattern.exec(path);
+      if (!match) continue;
+      const request = { req, res, params: match.slice(1).map(decodeParam), query: queryAt < 0 ? '' : url.slice(queryAt + 1) };
+      observer?.nameRoute(req, route.template);
+      route.serve(request).catch((err: unknown) => sendApiError(req, res, err, logger, observer));
+      return;
+    }
+    fallback(req, res);
   };
 }
 
